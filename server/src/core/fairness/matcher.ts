@@ -1,0 +1,227 @@
+/**
+ * Finds identity-term mentions in text. The text is split once into words (runs of letters and digits), and each word is
+ * looked up in a map from first word to the lexicon forms that start with it, so the cost is linear in the text and does not
+ * grow with the size of the lexicon. Whole words only: "he" never matches inside "the", "asian" never inside "caucasian".
+ */
+import { BUILT_IN_LEXICON, type Lexicon, normalizeForm } from './lexicon';
+
+/** One identity-term mention, with UTF-16 offsets into the text that was matched. */
+export interface GroupMention {
+	axis: string;
+	group: string;
+	/** The lexicon form that matched, lower-case with single spaces (e.g. "african american" for "African-American"). */
+	term: string;
+	start: number;
+	/** Exclusive. */
+	end: number;
+	/** True for an ambiguous term ("white", "old") not followed by a person noun or another identity term. */
+	ambiguous: boolean;
+}
+
+/**
+ * Returns the identity-term mentions in `text`, in text order. Matching is case-insensitive and on whole words; multi-word
+ * forms match across spaces and hyphens but not across other punctuation; when forms overlap the longest wins, and phrases
+ * listed in `nonIdentityPhrases` ("white house") hide the identity words they contain.
+ */
+export function matchGroups(text: string, lexicon: Lexicon = BUILT_IN_LEXICON): GroupMention[] {
+	const compiled = compileLexicon(lexicon);
+	const words = splitIntoWords(text);
+	const mentions: GroupMention[] = [];
+	let index = 0;
+	while (index < words.count) {
+		const matched = longestEntriesAt(compiled, text, words, index);
+		if (matched === undefined) {
+			index++;
+			continue;
+		}
+		const { entries, length } = matched;
+		const next = index + length;
+		const start = words.starts[index];
+		const end = words.ends[next - 1];
+		let resolvedByContext: boolean | undefined;
+		for (const entry of entries) {
+			if (entry.nonIdentity) {
+				continue;
+			}
+			let ambiguous = false;
+			if (entry.ambiguous) {
+				resolvedByContext ??= isFollowedByPeopleContext(compiled, text, words, next);
+				ambiguous = !resolvedByContext;
+			}
+			mentions.push({ axis: entry.axis, group: entry.group, term: entry.form, start, end, ambiguous });
+		}
+		index = next;
+	}
+	return mentions;
+}
+
+/** The lexicon prepared for matching; built once per lexicon object and cached. */
+export interface CompiledLexicon {
+	readonly entriesByFirstWord: ReadonlyMap<string, readonly LexiconEntry[]>;
+	readonly personNouns: ReadonlySet<string>;
+}
+
+/** One form of the lexicon, split into words; `nonIdentity` entries are the phrases that are never mentions. */
+export interface LexiconEntry {
+	readonly words: readonly string[];
+	readonly form: string;
+	readonly axis: string;
+	readonly group: string;
+	readonly ambiguous: boolean;
+	readonly nonIdentity: boolean;
+}
+
+const compiledLexicons = new WeakMap<Lexicon, CompiledLexicon>();
+
+/** Prepares `lexicon` for {@link matchGroups}; the result is cached per lexicon object, so repeated calls are free. */
+export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
+	const cached = compiledLexicons.get(lexicon);
+	if (cached !== undefined) {
+		return cached;
+	}
+	const entriesByFirstWord = new Map<string, LexiconEntry[]>();
+	const seen = new Set<string>();
+	const add = (entry: LexiconEntry): void => {
+		const key = `${entry.form}\u0000${entry.axis}\u0000${entry.group}\u0000${entry.nonIdentity}`;
+		if (entry.words.length === 0 || seen.has(key)) {
+			return;
+		}
+		seen.add(key);
+		const list = entriesByFirstWord.get(entry.words[0]);
+		if (list === undefined) {
+			entriesByFirstWord.set(entry.words[0], [entry]);
+		} else {
+			list.push(entry);
+		}
+	};
+	for (const axis of lexicon.axes) {
+		for (const group of axis.groups) {
+			for (const term of group.terms) {
+				for (const form of term.forms) {
+					const normalized = normalizeForm(form);
+					const words = normalized.split(' ');
+					add({ words, form: normalized, axis: axis.id, group: group.id, ambiguous: term.ambiguous === true, nonIdentity: false });
+				}
+			}
+		}
+	}
+	for (const phrase of lexicon.nonIdentityPhrases) {
+		const normalized = normalizeForm(phrase);
+		add({ words: normalized.split(' '), form: normalized, axis: '', group: '', ambiguous: false, nonIdentity: true });
+	}
+	// Longest forms first, so that the first full match at a position is the longest one.
+	for (const list of entriesByFirstWord.values()) {
+		list.sort((left, right) => right.words.length - left.words.length);
+	}
+	const compiled = { entriesByFirstWord, personNouns: new Set(lexicon.personNouns.map(normalizeForm)) };
+	compiledLexicons.set(lexicon, compiled);
+	return compiled;
+}
+
+/** Words of a text as parallel arrays (lower-cased word, start, exclusive end), which is cheaper than an array of objects. */
+interface Words {
+	count: number;
+	lower: string[];
+	starts: number[];
+	ends: number[];
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function splitIntoWords(text: string): Words {
+	const words: Words = { count: 0, lower: [], starts: [], ends: [] };
+	WORD.lastIndex = 0;
+	for (let match = WORD.exec(text); match !== null; match = WORD.exec(text)) {
+		words.lower.push(match[0].toLowerCase());
+		words.starts.push(match.index);
+		words.ends.push(match.index + match[0].length);
+		words.count++;
+	}
+	return words;
+}
+
+/** All entries of the longest form that matches at word `index` (several when one form belongs to several groups). */
+function longestEntriesAt(
+	compiled: CompiledLexicon,
+	text: string,
+	words: Words,
+	index: number,
+): { entries: LexiconEntry[]; length: number } | undefined {
+	const candidates = compiled.entriesByFirstWord.get(words.lower[index]);
+	if (candidates === undefined) {
+		return undefined;
+	}
+	let best: LexiconEntry[] | undefined;
+	let bestLength = 0;
+	for (const entry of candidates) {
+		const length = entry.words.length;
+		if (length < bestLength) {
+			break;
+		}
+		if (!entryMatchesAt(entry, text, words, index)) {
+			continue;
+		}
+		if (best === undefined) {
+			best = [entry];
+			bestLength = length;
+		} else {
+			best.push(entry);
+		}
+	}
+	return best === undefined ? undefined : { entries: best, length: bestLength };
+}
+
+function entryMatchesAt(entry: LexiconEntry, text: string, words: Words, index: number): boolean {
+	const length = entry.words.length;
+	if (index + length > words.count) {
+		return false;
+	}
+	for (let offset = 1; offset < length; offset++) {
+		const position = index + offset;
+		if (words.lower[position] !== entry.words[offset] || !isJoiningGap(text, words.ends[position - 1], words.starts[position])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/** The longest run of identity terms an ambiguous term may be followed by before its person noun ("old white gay men"). */
+const MAX_CONTEXT_TERMS = 3;
+
+/**
+ * True when the words from `index` on are a person noun, or identity terms ending in a person noun or containing an
+ * unambiguous identity term ("black women", "white christian", "old white men"), joined by spaces or hyphens only.
+ */
+function isFollowedByPeopleContext(compiled: CompiledLexicon, text: string, words: Words, index: number): boolean {
+	let position = index;
+	for (let step = 0; step <= MAX_CONTEXT_TERMS && position < words.count; step++) {
+		if (!isJoiningGap(text, words.ends[position - 1], words.starts[position])) {
+			return false;
+		}
+		if (compiled.personNouns.has(words.lower[position])) {
+			return true;
+		}
+		const matched = longestEntriesAt(compiled, text, words, position);
+		if (matched === undefined || matched.entries.every((entry) => entry.nonIdentity)) {
+			return false;
+		}
+		if (matched.entries.some((entry) => !entry.nonIdentity && !entry.ambiguous)) {
+			return true;
+		}
+		position += matched.length;
+	}
+	return false;
+}
+
+/** True when the characters between two words are only spaces and hyphens (so the words belong to one phrase). */
+function isJoiningGap(text: string, from: number, to: number): boolean {
+	for (let position = from; position < to; position++) {
+		const code = text.charCodeAt(position);
+		const joining =
+			code === 0x20 || code === 0x2d || code === 0x09 || code === 0x0a || code === 0x0d || code === 0xa0 || code === 0x2010 || code === 0x2011;
+		if (!joining) {
+			return false;
+		}
+	}
+	return true;
+}
