@@ -1,0 +1,141 @@
+import { recordContent, type RecordContent } from './content';
+import type { FormatMatch } from './formats';
+import type { ParsedLine } from './records';
+import type { Category, DatasetFormat, Fix, JsonObject, RelatedLocation, ReportedSeverity, Settings } from './types';
+
+/** What every rule declares about itself; docs/rules.md documents each id. */
+export interface RuleMeta {
+	id: string;
+	category: Category;
+	/** One sentence: what the rule finds and why it matters for a fine-tune. */
+	description: string;
+	defaultSeverity: ReportedSeverity;
+	/** Rules that are off unless a user turns them on (e.g. noisy or environment-specific checks). */
+	offByDefault?: boolean;
+}
+
+/**
+ * One line as rules see it. Everything here depends only on the line's text and the settings, so the language
+ * server can cache it per line text and re-check only lines that changed.
+ */
+export interface LineInput {
+	readonly parsed: ParsedLine;
+	/** The record when the line is a JSON object. */
+	readonly record: JsonObject | undefined;
+	/** The record's own format (files mixing formats are reported by the file-level `mixed-format` rule). */
+	readonly match: FormatMatch | undefined;
+	/** The record's content fields for its own format; undefined for unparsable lines and unknown formats. */
+	content(): RecordContent | undefined;
+	/** Memoises an expensive per-line value (a hash, a token count) under a key; cleared when the settings change. */
+	memo<T>(key: string, compute: () => T): T;
+	readonly settings: Settings;
+}
+
+/** A file-level rule sees every line, with its number. */
+export interface LineEntry extends LineInput {
+	readonly line: number;
+}
+
+/** A finding of a record rule, on the line being checked; the engine adds the line number and the rule id. */
+export interface LineFindingDraft {
+	message: string;
+	column: number;
+	endColumn: number;
+	severity?: ReportedSeverity;
+	data?: Record<string, unknown>;
+	/** Edits of a line fix use line 0 for "this line"; the engine moves them to the real line. */
+	fix?: Fix;
+	alternativeFixes?: Fix[];
+}
+
+/** A finding of a file-level rule; without a range it is a dataset-level finding shown on line 0. */
+export interface FileFindingDraft {
+	message: string;
+	range?: { line: number; column: number; endLine: number; endColumn: number };
+	severity?: ReportedSeverity;
+	data?: Record<string, unknown>;
+	fix?: Fix;
+	alternativeFixes?: Fix[];
+	related?: RelatedLocation[];
+}
+
+/** Facts about the whole file, known once every line has been seen. */
+export interface FileSummary {
+	lineCount: number;
+	recordCount: number;
+	format: DatasetFormat | undefined;
+	formatCounts: ReadonlyMap<DatasetFormat, number>;
+}
+
+/** Collects what a file-level rule needs while lines stream past, then reports. Keep state bounded for huge files. */
+export interface FileAccumulator {
+	add(entry: LineEntry): void;
+	finish(summary: FileSummary): FileFindingDraft[];
+}
+
+/** A rule that judges each line on its own. */
+export interface RecordRule extends RuleMeta {
+	kind: 'record';
+	check(input: LineInput, options: RuleOptions): LineFindingDraft[];
+}
+
+/** A rule that needs the whole file (counts, duplicates, distributions). */
+export interface FileRule extends RuleMeta {
+	kind: 'file';
+	start(options: RuleOptions, settings: Settings): FileAccumulator;
+}
+
+export type Rule = RecordRule | FileRule;
+
+/** A rule's options from settings, with typed getters that fall back to the rule's defaults. */
+export class RuleOptions {
+	constructor(private readonly values: Readonly<Record<string, unknown>>) {}
+
+	number(name: string, fallback: number): number {
+		const value = this.values[name];
+		return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+	}
+
+	string(name: string, fallback: string): string {
+		const value = this.values[name];
+		return typeof value === 'string' ? value : fallback;
+	}
+
+	boolean(name: string, fallback: boolean): boolean {
+		const value = this.values[name];
+		return typeof value === 'boolean' ? value : fallback;
+	}
+
+	strings(name: string, fallback: readonly string[]): string[] {
+		const value = this.values[name];
+		return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : [...fallback];
+	}
+
+	raw(name: string): unknown {
+		return this.values[name];
+	}
+}
+
+/** Builds the LineInput of a parsed line; `memoStore` is kept by the caller when it caches lines. */
+export function createLineInput(parsed: ParsedLine, match: FormatMatch | undefined, settings: Settings, memoStore: Map<string, unknown>): LineInput {
+	const record = parsed.kind === 'value' && typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value) ? parsed.value : undefined;
+	let content: RecordContent | undefined | null = null;
+	return {
+		parsed,
+		record,
+		match,
+		settings,
+		content() {
+			if (content === null) {
+				content = record !== undefined && match?.format !== undefined ? recordContent(record, match.format, settings.fields) : undefined;
+			}
+			return content;
+		},
+		memo<T>(key: string, compute: () => T): T {
+			if (!memoStore.has(key)) {
+				memoStore.set(key, compute());
+			}
+			return memoStore.get(key) as T;
+		},
+	};
+}

@@ -1,0 +1,40 @@
+import type { Rule } from '../rule';
+import { blankLine } from './blank-line';
+import { bom } from './bom';
+import { emptyContent } from './empty-content';
+import { encoding } from './encoding';
+import { invalidJson } from './invalid-json';
+import { mixedFormat } from './mixed-format';
+import { notAnObject } from './not-an-object';
+import { roleOrder } from './role-order';
+import { schema } from './schema';
+import { templatePlaceholder } from './template-placeholder';
+import { tokenLimit } from './token-limit';
+import { tooFewExamples } from './too-few-examples';
+import { weight } from './weight';
+
+/**
+ * Every rule, in one explicit list: adding a rule means adding its file and one line here (and its docs and
+ * fixtures). The order is the order findings on the same position are listed in.
+ */
+export const ALL_RULES: readonly Rule[] = [
+	// format
+	invalidJson,
+	notAnObject,
+	blankLine,
+	bom,
+	encoding,
+	schema,
+	mixedFormat,
+	roleOrder,
+	emptyContent,
+	weight,
+	tokenLimit,
+	tooFewExamples,
+	templatePlaceholder,
+];
+
+/** Looks a rule up by id. */
+export function ruleById(id: string): Rule | undefined {
+	return ALL_RULES.find((rule) => rule.id === id);
+}

@@ -1,0 +1,187 @@
+import { canonicalRole, type Turn } from '../content';
+import { spanOf } from '../jsonLocate';
+import type { FileFindingDraft, FileRule, LineEntry } from '../rule';
+import type { DatasetFormat, JsonObject, JsonValue } from '../types';
+
+/** A role problem at message `index` of the conversation list. */
+interface RoleProblem {
+	index: number;
+	message: string;
+	severity?: 'error' | 'warning' | 'info';
+}
+
+/** Where each conversational format keeps its turns and how it names the role. */
+const CONVERSATION_FIELDS: Partial<Record<DatasetFormat, { list: string; role: string }>> = {
+	'openai-chat': { list: 'messages', role: 'role' },
+	'unpaired-preference': { list: 'messages', role: 'role' },
+	sharegpt: { list: 'conversations', role: 'from' },
+	'sharegpt-preference': { list: 'conversations', role: 'from' },
+	'vertex-gemini': { list: 'contents', role: 'role' },
+};
+
+/**
+ * Per-format role rules: one system message and only first, a user turn before the first answer, alternation,
+ * the last turn an assistant's for supervised fine-tuning (or a user's for RFT with `lastRole: "user"`), tool
+ * results that answer a prior tool call, and ShareGPT's odd/even positions. A record without a system message in a
+ * file where most records have one is reported too, as information.
+ */
+export const roleOrder: FileRule = {
+	kind: 'file',
+	id: 'role-order',
+	category: 'format',
+	description: 'Conversation turns in an order trainers reject or learn badly: misplaced system message, no user turn, not alternating, not ending with the assistant.',
+	defaultSeverity: 'error',
+	start(options) {
+		const lastRole = options.string('lastRole', 'assistant');
+		const systemShare = options.number('missingSystemShare', 0.5);
+		const findings: FileFindingDraft[] = [];
+		const withoutSystem: Array<{ line: number; length: number }> = [];
+		let conversations = 0;
+		let withSystem = 0;
+		return {
+			add(entry) {
+				const fields = entry.match?.format === undefined ? undefined : CONVERSATION_FIELDS[entry.match.format];
+				const list = fields === undefined ? undefined : entry.record?.[fields.list];
+				if (fields === undefined || !Array.isArray(list)) {
+					return;
+				}
+				conversations++;
+				const roles = list.map((message) => roleOf(message, fields.role));
+				if (roles.some((role) => role !== undefined && canonicalRole(role) === 'system') || typeof entry.record?.system === 'string' || entry.record?.systemInstruction !== undefined) {
+					withSystem++;
+				} else if (withoutSystem.length < 5000) {
+					withoutSystem.push({ line: entry.line, length: entry.parsed.text.length });
+				}
+				const problems = entry.memo(`role-order:${lastRole}`, () => checkConversation(entry.match?.format, list, roles, lastRole));
+				for (const problem of problems) {
+					findings.push(toFinding(entry, fields.list, problem));
+				}
+			},
+			finish() {
+				if (conversations > 0 && withSystem / conversations >= systemShare) {
+					for (const { line, length } of withoutSystem) {
+						findings.push({
+							message: `No system message, while ${withSystem} of ${conversations} conversations have one: the model sees two different setups.`,
+							range: { line, column: 0, endLine: line, endColumn: length },
+							severity: 'info',
+							data: { withSystem, conversations },
+						});
+					}
+				}
+				return findings;
+			},
+		};
+	},
+};
+
+function toFinding(entry: LineEntry, listKey: string, problem: RoleProblem): FileFindingDraft {
+	const span = spanOf(entry.parsed.text, [listKey, problem.index]);
+	return {
+		message: problem.message,
+		range: { line: entry.line, column: span.start, endLine: entry.line, endColumn: span.end },
+		...(problem.severity === undefined ? {} : { severity: problem.severity }),
+		data: { index: problem.index },
+	};
+}
+
+function roleOf(message: JsonValue, roleKey: string): string | undefined {
+	if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+		return undefined;
+	}
+	const role = message[roleKey];
+	return typeof role === 'string' ? role : undefined;
+}
+
+function checkConversation(format: DatasetFormat | undefined, list: JsonValue[], roles: Array<string | undefined>, lastRole: string): RoleProblem[] {
+	const problems: RoleProblem[] = [];
+	const canonical: Array<Turn['role'] | undefined> = roles.map((role) => (role === undefined ? undefined : canonicalRole(role)));
+	if (list.length === 0) {
+		return [];
+	}
+	canonical.forEach((role, index) => {
+		if (role === 'system' && index > 0) {
+			problems.push({ index, message: 'A system message after the first turn: put one system message first (several trainers reject this).' });
+		}
+	});
+	const firstTurn = canonical.findIndex((role) => role !== 'system');
+	if (!canonical.includes('user')) {
+		problems.push({ index: Math.max(firstTurn, 0), message: 'No user message: the model would learn answers without questions.' });
+	} else if (firstTurn >= 0 && canonical[firstTurn] !== 'user') {
+		problems.push({ index: firstTurn, message: `The conversation starts with ${roles[firstTurn]} instead of a user turn.`, severity: 'warning' });
+	}
+	// In ShareGPT preference records the answers live in `chosen`/`rejected`, so the conversation ends with the user.
+	const answered = format !== 'sharegpt-preference';
+	if (answered && !canonical.includes('assistant')) {
+		problems.push({ index: list.length - 1, message: 'No assistant message: this example has nothing to train on.' });
+	}
+	const last = canonical[list.length - 1];
+	const wantedLast = lastRole === 'user' || !answered ? 'user' : 'assistant';
+	if (last !== undefined && last !== wantedLast && (canonical.includes('assistant') || !answered)) {
+		problems.push({ index: list.length - 1, message: `The conversation ends with ${roles[list.length - 1]}; the last turn must be ${wantedLast === 'assistant' ? 'the assistant\'s answer (it is what is trained)' : 'a user turn for reinforcement fine-tuning'}.` });
+	}
+	for (let index = 1; index < canonical.length; index++) {
+		const role = canonical[index];
+		if ((role === 'user' || role === 'assistant') && role === canonical[index - 1] && !hasToolCalls(list[index - 1])) {
+			problems.push({ index, message: `Two ${role} turns in a row: turns should alternate between user and assistant.`, severity: 'warning' });
+		}
+	}
+	problems.push(...toolProblems(list, canonical));
+	if (format === 'sharegpt' || format === 'sharegpt-preference') {
+		problems.push(...shareGptPositions(roles));
+	}
+	return problems;
+}
+
+function hasToolCalls(message: JsonValue | undefined): boolean {
+	return typeof message === 'object' && message !== null && !Array.isArray(message) && (message.tool_calls !== undefined || message.function_call !== undefined);
+}
+
+/** A `tool` message must answer a tool call made by an earlier assistant message, by `tool_call_id`. */
+function toolProblems(list: JsonValue[], canonical: Array<Turn['role'] | undefined>): RoleProblem[] {
+	const problems: RoleProblem[] = [];
+	const callIds = new Set<string>();
+	let anyCall = false;
+	list.forEach((message, index) => {
+		if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+			return;
+		}
+		if (Array.isArray(message.tool_calls)) {
+			anyCall = true;
+			for (const call of message.tool_calls) {
+				const id = (call as JsonObject | null)?.id;
+				if (typeof id === 'string') {
+					callIds.add(id);
+				}
+			}
+		}
+		if (message.function_call !== undefined || message.from === 'function_call') {
+			anyCall = true;
+		}
+		if (canonical[index] !== 'tool') {
+			return;
+		}
+		const id = message.tool_call_id;
+		if (!anyCall) {
+			problems.push({ index, message: 'A tool result with no earlier tool call to answer.' });
+		} else if (typeof id === 'string' && !callIds.has(id)) {
+			problems.push({ index, message: `tool_call_id "${id}" matches no earlier tool call in this conversation.` });
+		}
+	});
+	return problems;
+}
+
+/** LLaMA-Factory's ShareGPT rule: human/observation at odd positions, gpt/function_call at even positions (after an optional system turn). */
+function shareGptPositions(roles: Array<string | undefined>): RoleProblem[] {
+	const problems: RoleProblem[] = [];
+	const offset = roles[0] === 'system' ? 1 : 0;
+	for (let index = offset; index < roles.length; index++) {
+		const role = roles[index];
+		const odd = (index - offset) % 2 === 0;
+		const expected = odd ? ['human', 'observation'] : ['gpt', 'function_call'];
+		if (role !== undefined && role !== 'system' && !expected.includes(role)) {
+			problems.push({ index, message: `"${role}" at position ${index - offset + 1}: ShareGPT expects ${expected.join(' or ')} there.`, severity: 'warning' });
+			break;
+		}
+	}
+	return problems;
+}
