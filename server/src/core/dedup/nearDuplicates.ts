@@ -1,0 +1,201 @@
+/**
+ * Near-duplicate clustering: MinHash signatures, LSH banding to find candidate pairs without comparing all pairs,
+ * exact Jaccard similarity to confirm each candidate, and connected components of the confirmed pairs.
+ */
+
+import { LintCancelled, type CancellationSignal } from '../types';
+import { chooseBanding, radixOrder, writeBandKeys, type Banding } from './lsh';
+import { writeMinhashSignature } from './minhash';
+import { DEFAULT_SHINGLES, jaccard, shingleCount, shingleSet, writeShingleHashes, type ShingleOptions } from './shingles';
+import { UnionFind } from './unionFind';
+
+/** Everything that decides what counts as a near duplicate. */
+export interface NearDuplicateOptions {
+	/** Pairs whose exact Jaccard similarity of shingles reaches this are near duplicates. */
+	threshold: number;
+	shingles: ShingleOptions;
+	/** A pair exactly at the threshold becomes a candidate with at least this probability. */
+	minProbability: number;
+	/** Budget of MinHash values per record; more allows steeper banding. */
+	maxBins: number;
+	/**
+	 * Each member of an LSH bucket is compared with at most this many earlier members, so that a bucket of a million
+	 * templated records costs linear, not quadratic, time. Members already in one cluster are never compared again.
+	 */
+	bucketWindow: number;
+}
+
+/** Defaults: character 5-grams, Jaccard 0.8, 99% candidate probability at the threshold. */
+export const DEFAULT_NEAR_DUPLICATE_OPTIONS: NearDuplicateOptions = {
+	threshold: 0.8,
+	shingles: DEFAULT_SHINGLES,
+	minProbability: 0.99,
+	maxBins: 128,
+	bucketWindow: 8,
+};
+
+/** Two records whose exact Jaccard similarity was computed and reached the threshold; `a < b`. */
+export interface SimilarPair {
+	a: number;
+	b: number;
+	similarity: number;
+}
+
+/** The outcome of one clustering run. */
+export interface NearDuplicateResult {
+	banding: Banding;
+	/** Connected components of `pairs` with two or more members, each ascending, ordered by first member. */
+	clusters: number[][];
+	/** The confirmed pairs that joined the clusters. */
+	pairs: SimilarPair[];
+	/** How many candidate pairs had their exact similarity computed (the work LSH could not avoid). */
+	candidatesChecked: number;
+}
+
+/** The banding implied by the options. */
+export function bandingFor(options: NearDuplicateOptions): Banding {
+	return chooseBanding(options.threshold, options.minProbability, options.maxBins);
+}
+
+/**
+ * Computes the LSH bucket keys of normalised texts, one per band, reusing its scratch buffers across texts (a typed
+ * array allocated per record would cost more than hashing the record).
+ */
+export class BandKeyHasher {
+	readonly banding: Banding;
+	private shingles = new Uint32Array(1024);
+	private readonly signature: Uint32Array;
+	private readonly filled: Uint8Array;
+	private readonly keys: Uint32Array;
+
+	constructor(private readonly options: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS) {
+		this.banding = bandingFor(options);
+		this.signature = new Uint32Array(this.banding.bands * this.banding.rows);
+		this.filled = new Uint8Array(this.signature.length);
+		this.keys = new Uint32Array(this.banding.bands);
+	}
+
+	/**
+	 * Writes the keys of `text` to `out[offset + band * stride]` for each band and returns true, or returns false and
+	 * writes nothing for an empty text, which is never a near duplicate.
+	 */
+	write(text: string, out: Uint32Array, offset: number, stride: number): boolean {
+		const needed = shingleCount(text, this.options.shingles);
+		if (needed === 0) {
+			return false;
+		}
+		if (needed > this.shingles.length) {
+			this.shingles = new Uint32Array(Math.max(needed, this.shingles.length * 2));
+		}
+		const count = writeShingleHashes(text, this.options.shingles, this.shingles);
+		writeMinhashSignature(this.shingles, count, this.signature, this.filled);
+		writeBandKeys(this.signature, this.banding, this.keys, 0);
+		for (let band = 0; band < this.banding.bands; band++) {
+			out[offset + band * stride] = this.keys[band];
+		}
+		return true;
+	}
+}
+
+/**
+ * Clusters normalised texts (already free of exact duplicates, or exact copies simply cluster at similarity 1).
+ * `signal` is polled between bands and every few thousand records.
+ */
+export function findNearDuplicates(texts: readonly string[], options: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS, signal?: CancellationSignal): NearDuplicateResult {
+	const hasher = new BandKeyHasher(options);
+	const keys = new Uint32Array(texts.length * hasher.banding.bands);
+	const present = new Uint8Array(texts.length);
+	for (let index = 0; index < texts.length; index++) {
+		if ((index & 4095) === 4095) {
+			throwIfCancelled(signal);
+		}
+		present[index] = hasher.write(texts[index], keys, index, texts.length) ? 1 : 0;
+	}
+	const similarity = cachedSimilarity((index) => shingleSet(texts[index], options.shingles));
+	return clusterByBands(keys, present, hasher.banding, similarity, options, signal);
+}
+
+/**
+ * The banding and confirmation step alone, over precomputed keys laid out band by band (`keys[band * count + index]`),
+ * so that a caller that caches keys per line (the editor) re-runs only this linear step after an edit.
+ * `present[index] === 0` marks records without keys. `similarity(a, b)` returns the exact Jaccard similarity.
+ */
+export function clusterByBands(
+	keys: Uint32Array,
+	present: Uint8Array,
+	banding: Banding,
+	similarity: (a: number, b: number) => number,
+	options: NearDuplicateOptions,
+	signal?: CancellationSignal,
+): NearDuplicateResult {
+	const count = present.length;
+	const components = new UnionFind(count);
+	const pairs: SimilarPair[] = [];
+	const rejected = new Set<number>();
+	let candidatesChecked = 0;
+	for (let band = 0; band < banding.bands; band++) {
+		throwIfCancelled(signal);
+		const bandKeys = keys.subarray(band * count, (band + 1) * count);
+		const order = radixOrder(bandKeys);
+		let runStart = 0;
+		while (runStart < count) {
+			let runEnd = runStart + 1;
+			while (runEnd < count && bandKeys[order[runEnd]] === bandKeys[order[runStart]]) {
+				runEnd++;
+			}
+			for (let later = runStart + 1; later < runEnd; later++) {
+				const b = order[later];
+				if (present[b] === 0) {
+					continue;
+				}
+				const earliest = Math.max(runStart, later - options.bucketWindow);
+				for (let earlier = later - 1; earlier >= earliest; earlier--) {
+					const a = order[earlier];
+					if (present[a] === 0 || components.find(a) === components.find(b)) {
+						continue;
+					}
+					const pairKey = a * count + b;
+					if (rejected.has(pairKey)) {
+						continue;
+					}
+					candidatesChecked++;
+					const value = similarity(a, b);
+					if (value >= options.threshold) {
+						components.union(a, b);
+						pairs.push({ a, b, similarity: value });
+					} else {
+						rejected.add(pairKey);
+					}
+				}
+			}
+			runStart = runEnd;
+		}
+	}
+	return { banding, clusters: components.groups(2), pairs, candidatesChecked };
+}
+
+/**
+ * Exact similarity with the shingle sets of recently compared records kept, since a record in a bucket is compared
+ * with several neighbours. The cache is emptied when it grows large, which bounds memory on huge files.
+ */
+export function cachedSimilarity(setOf: (index: number) => Uint32Array, maxCached = 50_000): (a: number, b: number) => number {
+	const cache = new Map<number, Uint32Array>();
+	const get = (index: number): Uint32Array => {
+		let set = cache.get(index);
+		if (set === undefined) {
+			if (cache.size >= maxCached) {
+				cache.clear();
+			}
+			set = setOf(index);
+			cache.set(index, set);
+		}
+		return set;
+	};
+	return (a, b) => jaccard(get(a), get(b));
+}
+
+function throwIfCancelled(signal: CancellationSignal | undefined): void {
+	if (signal?.isCancellationRequested === true) {
+		throw new LintCancelled();
+	}
+}

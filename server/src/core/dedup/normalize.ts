@@ -1,0 +1,32 @@
+/** Text normalisation shared by every duplicate rule, so that "the same text" means the same thing everywhere. */
+
+/** White space, plus the field separator below so that it can never occur inside a normalised field. */
+const WHITESPACE_RUN = /[\s\u001f]+/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Unicode NFKC, lower case, every run of white space collapsed to one space, trimmed. NFKC is skipped for pure ASCII
+ * text, where it is the identity, because it dominates the cost on large files.
+ */
+export function normalizeText(text: string): string {
+	const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+	return composed.toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
+}
+
+/**
+ * The separator placed between the content fields of one record before hashing. Normalisation turns it into a space
+ * inside a field, so joined fields never collide with one field.
+ */
+export const FIELD_SEPARATOR = '\u001f';
+
+/** Normalises each field and joins them, so that `['a b', 'c']` and `['a', 'b c']` stay different. */
+export function normalizeFields(fields: readonly string[]): string {
+	let joined = '';
+	for (let i = 0; i < fields.length; i++) {
+		if (i > 0) {
+			joined += FIELD_SEPARATOR;
+		}
+		joined += normalizeText(fields[i]);
+	}
+	return joined;
+}

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { groupExactDuplicates } from '../../server/src/core/dedup/exact';
+import { hashString32, hashString53 } from '../../server/src/core/dedup/hash';
+import { candidateProbability, chooseBanding, radixOrder } from '../../server/src/core/dedup/lsh';
+import { estimatedSimilarity, minhashSignature } from '../../server/src/core/dedup/minhash';
+import { DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates } from '../../server/src/core/dedup/nearDuplicates';
+import { normalizeFields, normalizeText } from '../../server/src/core/dedup/normalize';
+import { jaccard, shingleHashes, shingleSet } from '../../server/src/core/dedup/shingles';
+
+/** A deterministic pseudo-random generator (mulberry32) so that the statistical tests never flake. */
+function random(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const VOCABULARY = 'the a model answer question data train test river mountain blue green quickly slowly write read explain list summarise translate french german number seven eleven city country history science poem story code function error value'.split(' ');
+
+function sentence(next: () => number, words: number): string[] {
+	return Array.from({ length: words }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)] + (next() < 0.3 ? String(Math.floor(next() * 100)) : ''));
+}
+
+function similarityOf(a: string, b: string): number {
+	return jaccard(shingleSet(a), shingleSet(b));
+}
+
+void describe('normalizeText', () => {
+	void it('applies NFKC, lower case and white-space collapsing', () => {
+		assert.equal(normalizeText('  Ｈｅｌｌｏ\u00a0\tWORLD \n ﬁne '), 'hello world fine');
+		assert.equal(normalizeText('plain ascii'), 'plain ascii');
+	});
+	void it('keeps field boundaries apart', () => {
+		assert.notEqual(normalizeFields(['a b', 'c']), normalizeFields(['a', 'b c']));
+		assert.notEqual(normalizeFields(['a\u001fb']), normalizeFields(['a', 'b']));
+	});
+});
+
+void describe('hashing', () => {
+	void it('is deterministic and seed dependent', () => {
+		assert.equal(hashString32('abc'), hashString32('abc'));
+		assert.notEqual(hashString32('abc', 1), hashString32('abc', 2));
+		assert.ok(Number.isSafeInteger(hashString53('anything')));
+	});
+	void it('has no collisions among 200k distinct strings at 53 bits', () => {
+		const seen = new Set<number>();
+		for (let i = 0; i < 200_000; i++) {
+			seen.add(hashString53(`record ${i}`));
+		}
+		assert.equal(seen.size, 200_000);
+	});
+});
+
+void describe('shingles and Jaccard', () => {
+	void it('makes character 5-grams, one per position, and one shingle for short text', () => {
+		assert.equal(shingleHashes('abcdefg').length, 3);
+		assert.equal(shingleHashes('abc').length, 1);
+		assert.equal(shingleHashes('').length, 0);
+		assert.equal(shingleHashes('one two three four five six', { unit: 'word', size: 5 }).length, 2);
+	});
+	void it('computes exact Jaccard on sets', () => {
+		assert.equal(similarityOf('abcdefgh', 'abcdefgh'), 1);
+		assert.equal(jaccard(Uint32Array.of(1, 2, 3), Uint32Array.of(2, 3, 4)), 0.5);
+		assert.equal(jaccard(new Uint32Array(0), new Uint32Array(0)), 1);
+	});
+	void it('keeps one changed word in forty above 0.8 with character 5-grams but not with word 5-grams', () => {
+		const next = random(7);
+		const words = sentence(next, 40);
+		const edited = [...words];
+		edited[20] = 'replaced';
+		const a = words.join(' ');
+		const b = edited.join(' ');
+		assert.ok(similarityOf(a, b) >= 0.8, `char 5-gram similarity ${similarityOf(a, b)}`);
+		const word5 = { unit: 'word', size: 5 } as const;
+		assert.ok(jaccard(shingleSet(a, word5), shingleSet(b, word5)) < 0.8);
+	});
+});
+
+void describe('one-permutation MinHash with densification', () => {
+	void it('estimates Jaccard without bias, also for short texts that leave most bins empty', () => {
+		const next = random(11);
+		let totalError = 0;
+		let totalAbsoluteError = 0;
+		const trials = 300;
+		for (let trial = 0; trial < trials; trial++) {
+			const words = sentence(next, 3 + Math.floor(next() * 30));
+			const edited = words.map((word) => (next() < 0.15 ? 'edit' : word));
+			const a = normalizeText(words.join(' '));
+			const b = normalizeText(edited.join(' '));
+			const exact = similarityOf(a, b);
+			const estimate = estimatedSimilarity(minhashSignature(shingleHashes(a), 128), minhashSignature(shingleHashes(b), 128));
+			totalError += estimate - exact;
+			totalAbsoluteError += Math.abs(estimate - exact);
+		}
+		assert.ok(Math.abs(totalError / trials) < 0.02, `mean error ${totalError / trials}`);
+		assert.ok(totalAbsoluteError / trials < 0.06, `mean absolute error ${totalAbsoluteError / trials}`);
+	});
+	void it('gives identical texts identical signatures', () => {
+		const signature = minhashSignature(shingleHashes('same text here'), 64);
+		assert.deepEqual(minhashSignature(shingleHashes('same text here'), 64), signature);
+	});
+});
+
+void describe('LSH banding', () => {
+	void it('makes a pair at the default threshold a candidate with probability at least 0.99', () => {
+		const banding = chooseBanding(0.8, 0.99, 128);
+		assert.deepEqual(banding, { bands: 16, rows: 6 });
+		const atThreshold = candidateProbability(0.8, banding);
+		assert.ok(atThreshold >= 0.99, `P(0.8) = ${atThreshold}`);
+		assert.ok(candidateProbability(0.3, banding) < 0.02, 'dissimilar pairs rarely become candidates');
+	});
+	void it('honours other thresholds and budgets', () => {
+		for (const threshold of [0.5, 0.7, 0.85, 0.9, 0.95]) {
+			for (const maxBins of [64, 128, 256]) {
+				const banding = chooseBanding(threshold, 0.99, maxBins);
+				assert.ok(banding.bands * banding.rows <= maxBins);
+				assert.ok(candidateProbability(threshold, banding) >= 0.99);
+			}
+		}
+		assert.throws(() => chooseBanding(0.1, 0.99, 4), RangeError);
+	});
+	void it('sorts keys stably in linear time', () => {
+		const keys = Uint32Array.of(5, 0xffffffff, 5, 0, 70000, 3);
+		assert.deepEqual([...radixOrder(keys)], [3, 5, 0, 2, 4, 1]);
+	});
+});
+
+void describe('findNearDuplicates', () => {
+	void it('finds known near-duplicate pairs and leaves unrelated records alone', () => {
+		const texts = [
+			'Write a short poem about the sea at night, with the moon shining over the quiet waves.',
+			'Explain the difference between a list and a tuple in Python.',
+			'Write a short poem about the sea at night, with the moon shining over the calm waves.',
+			'What is the capital of France?',
+			'explain the difference between a list and a tuple in python!',
+		].map(normalizeText);
+		const result = findNearDuplicates(texts);
+		assert.deepEqual(result.clusters, [[0, 2], [1, 4]]);
+		for (const pair of result.pairs) {
+			assert.ok(pair.similarity >= 0.8 && pair.a < pair.b);
+		}
+	});
+	void it('does not merge two short records that only share a template', () => {
+		const texts = ['Translate to French: the cat sleeps.', 'Translate to French: my dog runs.', 'Classify the sentiment: I loved it', 'Classify the sentiment: awful film'].map(normalizeText);
+		assert.ok(similarityOf(texts[0], texts[1]) < 0.8);
+		assert.deepEqual(findNearDuplicates(texts).clusters, []);
+	});
+	void it('finds at least 95% of the pairs at or above the threshold, with no false pair (vs exact all pairs)', () => {
+		const next = random(3);
+		const texts: string[] = [];
+		for (let i = 0; i < 400; i++) {
+			const words = sentence(next, 8 + Math.floor(next() * 40));
+			texts.push(normalizeText(words.join(' ')));
+			if (next() < 0.5) {
+				texts.push(normalizeText(words.map((word) => (next() < 0.08 ? 'edit' : word)).join(' ')));
+			}
+		}
+		const sets = texts.map((text) => shingleSet(text));
+		const result = findNearDuplicates(texts);
+		const clusterOf = new Map<number, number>();
+		result.clusters.forEach((members, cluster) => members.forEach((member) => clusterOf.set(member, cluster)));
+		let truePairs = 0;
+		let found = 0;
+		for (let a = 0; a < texts.length; a++) {
+			for (let b = a + 1; b < texts.length; b++) {
+				if (jaccard(sets[a], sets[b]) >= DEFAULT_NEAR_DUPLICATE_OPTIONS.threshold) {
+					truePairs++;
+					if (clusterOf.has(a) && clusterOf.get(a) === clusterOf.get(b)) {
+						found++;
+					}
+				}
+			}
+		}
+		assert.ok(truePairs > 50, `only ${truePairs} true pairs generated`);
+		assert.ok(found / truePairs >= 0.95, `recall ${found}/${truePairs}`);
+		for (const pair of result.pairs) {
+			assert.equal(pair.similarity, jaccard(sets[pair.a], sets[pair.b]));
+			assert.ok(pair.similarity >= DEFAULT_NEAR_DUPLICATE_OPTIONS.threshold);
+		}
+	});
+	void it('keeps a huge bucket of templated records linear', () => {
+		const texts = Array.from({ length: 20_000 }, (_, i) => normalizeText(`Please answer this question carefully and in full detail, number ${i}`));
+		const result = findNearDuplicates(texts);
+		assert.ok(result.candidatesChecked < texts.length * DEFAULT_NEAR_DUPLICATE_OPTIONS.bucketWindow * 2, `${result.candidatesChecked} candidates`);
+		assert.ok(result.clusters.length >= 1);
+	});
+	void it('skips empty texts', () => {
+		assert.deepEqual(findNearDuplicates(['', '', 'abc def ghi']).clusters, []);
+	});
+});
+
+void describe('groupExactDuplicates', () => {
+	void it('groups equal texts, first copy first, and skips missing content', () => {
+		assert.deepEqual(groupExactDuplicates(['a', 'b', 'a', undefined, undefined, 'b', 'a', 'c']), [[0, 2, 6], [1, 5]]);
+	});
+});
