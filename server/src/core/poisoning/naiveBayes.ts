@@ -1,0 +1,114 @@
+/**
+ * A multinomial naive Bayes model over word counts, fitted on the file being linted. Trigger mining uses it to ask
+ * what the rest of a record predicts once a candidate n-gram is left out, with the record itself left out of the
+ * counts (so a record never votes for its own label).
+ */
+
+/** Word counts of one record. */
+export type Bag = ReadonlyMap<string, number>;
+
+/** A fitted model; build it with {@link fitNaiveBayes}. */
+export interface NaiveBayesModel {
+	classCount: number;
+	/** Records per class. */
+	documents: Int32Array;
+	/** Word tokens per class. */
+	totals: Float64Array;
+	/** Per word, its count in each class. */
+	counts: ReadonlyMap<string, Int32Array>;
+	vocabularySize: number;
+	recordCount: number;
+}
+
+/** Additive smoothing; 0.5 ranks better than Laplace's 1 on short texts with many rare words. */
+const SMOOTHING = 0.5;
+
+/** Fits the model on bags with class ids in 0..classCount-1; records with class -1 are skipped. */
+export function fitNaiveBayes(bags: readonly Bag[], classes: readonly number[], classCount: number): NaiveBayesModel {
+	const documents = new Int32Array(classCount);
+	const totals = new Float64Array(classCount);
+	const counts = new Map<string, Int32Array>();
+	let recordCount = 0;
+	for (let i = 0; i < bags.length; i++) {
+		const label = classes[i];
+		if (label < 0) {
+			continue;
+		}
+		recordCount++;
+		documents[label]++;
+		for (const [word, count] of bags[i]) {
+			let perClass = counts.get(word);
+			if (perClass === undefined) {
+				perClass = new Int32Array(classCount);
+				counts.set(word, perClass);
+			}
+			perClass[label] += count;
+			totals[label] += count;
+		}
+	}
+	return { classCount, documents, totals, counts, vocabularySize: counts.size, recordCount };
+}
+
+/**
+ * Per-class log scores of a record that belongs to the training set with class `ownClass`, computed as if the record
+ * had not been seen (leave-one-out).
+ */
+export function leaveOneOutScores(model: NaiveBayesModel, bag: Bag, ownClass: number): Float64Array {
+	const scores = new Float64Array(model.classCount);
+	let ownLength = 0;
+	for (const count of bag.values()) {
+		ownLength += count;
+	}
+	const denominators = new Float64Array(model.classCount);
+	for (let c = 0; c < model.classCount; c++) {
+		const own = c === ownClass;
+		const documents = model.documents[c] - (own ? 1 : 0);
+		scores[c] = documents <= 0 ? -Infinity : Math.log(documents / Math.max(1, model.recordCount - 1));
+		denominators[c] = Math.log(model.totals[c] - (own ? ownLength : 0) + SMOOTHING * model.vocabularySize);
+	}
+	for (const [word, count] of bag) {
+		const perClass = model.counts.get(word);
+		for (let c = 0; c < model.classCount; c++) {
+			const inClass = (perClass?.[c] ?? 0) - (c === ownClass ? count : 0);
+			scores[c] += count * (Math.log(inClass + SMOOTHING) - denominators[c]);
+		}
+	}
+	return scores;
+}
+
+/**
+ * The scores of {@link leaveOneOutScores} with the words in `leftOut` removed from the record: subtracting their
+ * terms is exact because the multinomial likelihood is a product over the record's words.
+ */
+export function withoutWords(model: NaiveBayesModel, scores: Float64Array, bag: Bag, ownClass: number, leftOut: Iterable<string>): Float64Array {
+	const result = Float64Array.from(scores);
+	let ownLength = 0;
+	for (const count of bag.values()) {
+		ownLength += count;
+	}
+	for (const word of leftOut) {
+		const count = bag.get(word) ?? 0;
+		if (count === 0) {
+			continue;
+		}
+		const perClass = model.counts.get(word);
+		for (let c = 0; c < model.classCount; c++) {
+			const own = c === ownClass;
+			const denominator = Math.log(model.totals[c] - (own ? ownLength : 0) + SMOOTHING * model.vocabularySize);
+			const inClass = (perClass?.[c] ?? 0) - (own ? count : 0);
+			result[c] -= count * (Math.log(inClass + SMOOTHING) - denominator);
+		}
+	}
+	return result;
+}
+
+/** Index of the highest score (the first one on ties). */
+export function argmax(scores: ArrayLike<number>): number {
+	let best = 0;
+	for (let i = 1; i < scores.length; i++) {
+		if (scores[i] > scores[best]) {
+			best = i;
+		}
+	}
+	return best;
+}
