@@ -295,9 +295,9 @@ void describe('validateRecord messages', () => {
 		const record = { id: 1, messages: [{ ...user('a'), loss_weight: 1 }, assistant('b')] };
 		assert.deepEqual(validateRecord('openai-chat', record, 'default'), []);
 		assert.deepEqual(validateRecord('openai-chat', record, 'strict'), [
-			{ path: ['id'], key: 'id', message: "the record has the unknown key 'id' (allowed keys: messages, tools, parallel_tool_calls, functions)" },
+			{ path: [], key: 'id', message: "the record has the unknown key 'id' (allowed keys: messages, tools, parallel_tool_calls, functions)" },
 			{
-				path: ['messages', 0, 'loss_weight'],
+				path: ['messages', 0],
 				key: 'loss_weight',
 				message: "messages[0] has the unknown key 'loss_weight' (allowed keys: role, content, name, weight, tool_calls, function_call, tool_call_id, refusal)",
 			},

@@ -23,8 +23,8 @@ import type { DatasetFormat } from './types';
 /** One structural problem in a record. */
 export interface SchemaError {
 	/**
-	 * JSON path to the offending key or value, e.g. `['messages', 2, 'weight']`. For a missing key it is the path of the
-	 * object that lacks it; for a key that is not allowed it ends with that key.
+	 * JSON path to the offending value, e.g. `['messages', 2, 'weight']`. When `key` is set, it is the path of the
+	 * object that lacks that key or holds it without being allowed to, so `[...path, key]` names the key itself.
 	 */
 	path: (string | number)[];
 	/** For a missing or a not-allowed key: the key's name. */
@@ -180,7 +180,7 @@ function describeError(error: ErrorObject, root: unknown): SchemaError {
 			const key = String(error.params['additionalProperty']);
 			const allowed = Object.keys((error.parentSchema?.['properties'] as object | undefined) ?? {});
 			return {
-				path: [...path, key],
+				path,
 				key,
 				message: `${subject} has the unknown key ${quote(key)} (allowed keys: ${allowed.join(', ')})`,
 			};
