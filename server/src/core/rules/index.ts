@@ -1,6 +1,9 @@
 import type { Rule } from '../rule';
 import { blankLine } from './blank-line';
 import { bom } from './bom';
+import { conflictingLabels } from './conflicting-labels';
+import { duplicateExact } from './duplicate-exact';
+import { duplicateNear } from './duplicate-near';
 import { emptyContent } from './empty-content';
 import { encoding } from './encoding';
 import { invalidJson } from './invalid-json';
@@ -32,6 +35,10 @@ export const ALL_RULES: readonly Rule[] = [
 	tokenLimit,
 	tooFewExamples,
 	templatePlaceholder,
+	// duplicates
+	duplicateExact,
+	duplicateNear,
+	conflictingLabels,
 ];
 
 /** Looks a rule up by id. */

@@ -1,0 +1,101 @@
+/**
+ * What the duplicate rules compare in a record, computed once per line and memoised by the engine (so the editor
+ * re-hashes only lines that changed).
+ */
+
+import type { RecordContent } from '../content';
+import type { LineInput } from '../rule';
+import { hashString53 } from './hash';
+import { BandKeyHasher, DEFAULT_NEAR_DUPLICATE_OPTIONS, type NearDuplicateOptions } from './nearDuplicates';
+import { normalizeFields } from './normalize';
+import type { ShingleOptions } from './shingles';
+
+/** Which part of a record is compared: everything, the prompt only, or the answer only. */
+export type CompareMode = 'whole' | 'prompt' | 'answer';
+
+export const COMPARE_MODES: readonly CompareMode[] = ['whole', 'prompt', 'answer'];
+
+/** The normalised comparable text of a record and its 53-bit hash; undefined when the compared part is empty. */
+export interface ComparableText {
+	text: string;
+	hash: number;
+}
+
+/**
+ * The fields compared in `mode`. The whole record keeps role names (a user turn is not an assistant turn), both sides
+ * of a preference pair and the label; prompts and answers are compared as plain text.
+ */
+export function comparedFields(content: RecordContent, mode: CompareMode): string[] {
+	switch (mode) {
+		case 'prompt':
+			return [content.prompt];
+		case 'answer':
+			return content.rejected === undefined ? [content.answer] : [content.answer, content.rejected];
+		case 'whole': {
+			const fields = content.turns.map((turn) => `${turn.role}: ${turn.content}`);
+			if (content.rejected !== undefined) {
+				fields.push(`rejected: ${content.rejected}`);
+			}
+			if (content.label !== undefined) {
+				fields.push(`label: ${content.label}`);
+			}
+			return fields;
+		}
+	}
+}
+
+/** True when a field list holds any non-blank text. */
+function hasText(fields: readonly string[]): boolean {
+	return fields.some((field) => field.trim() !== '');
+}
+
+/** The comparable text of a line (memoised per line); undefined for lines without content in `mode`. */
+export function comparableText(input: LineInput, mode: CompareMode): ComparableText | undefined {
+	return input.memo(`dedup:text:${mode}`, () => {
+		const content = input.content();
+		if (content === undefined) {
+			return undefined;
+		}
+		const fields = comparedFields(content, mode);
+		if (!hasText(fields)) {
+			return undefined;
+		}
+		const text = normalizeFields(fields);
+		return { text, hash: hashString53(text) };
+	});
+}
+
+/** Parses the near-duplicate options of a rule from its settings, falling back to the defaults. */
+export function nearDuplicateOptions(read: { number(name: string, fallback: number): number; string(name: string, fallback: string): string }): NearDuplicateOptions {
+	const unit = read.string('shingleUnit', DEFAULT_NEAR_DUPLICATE_OPTIONS.shingles.unit) === 'word' ? 'word' : 'char';
+	const defaultSize = unit === 'word' ? 5 : DEFAULT_NEAR_DUPLICATE_OPTIONS.shingles.size;
+	const shingles: ShingleOptions = { unit, size: clampInteger(read.number('shingleSize', defaultSize), 1, 64) };
+	return {
+		threshold: Math.min(0.99, Math.max(0.05, read.number('threshold', DEFAULT_NEAR_DUPLICATE_OPTIONS.threshold))),
+		shingles,
+		minProbability: Math.min(0.9999, Math.max(0.5, read.number('minProbability', DEFAULT_NEAR_DUPLICATE_OPTIONS.minProbability))),
+		maxBins: clampInteger(read.number('maxBins', DEFAULT_NEAR_DUPLICATE_OPTIONS.maxBins), 8, 1024),
+		bucketWindow: clampInteger(read.number('bucketWindow', DEFAULT_NEAR_DUPLICATE_OPTIONS.bucketWindow), 1, 1000),
+	};
+}
+
+function clampInteger(value: number, min: number, max: number): number {
+	return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+/**
+ * The LSH bucket keys of a line (memoised per line under the shingle and banding choice); undefined without content.
+ * The hasher is shared by the lint run so its scratch buffers are reused.
+ */
+export function lineBandKeys(input: LineInput, mode: CompareMode, hasher: BandKeyHasher, options: NearDuplicateOptions): Uint32Array | undefined {
+	const comparable = comparableText(input, mode);
+	if (comparable === undefined) {
+		return undefined;
+	}
+	const key = `dedup:bands:${mode}:${options.shingles.unit}${options.shingles.size}:${hasher.banding.bands}x${hasher.banding.rows}`;
+	return input.memo(key, () => {
+		const keys = new Uint32Array(hasher.banding.bands);
+		hasher.write(comparable.text, keys, 0, 1);
+		return keys;
+	});
+}

@@ -1,0 +1,91 @@
+import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
+import { COMPARE_MODES, comparableText, type CompareMode } from '../dedup/recordText';
+import type { FileFindingDraft, FileRule } from '../rule';
+
+/** Later copies of one record, with their line lengths (for ranges). */
+interface CopyGroup {
+	lines: number[];
+	lengths: number[];
+}
+
+/**
+ * Records whose content is identical after normalisation (NFKC, case, white space): duplicates make a model memorise
+ * and overweight an example. The finding sits on every later copy, links to the first, and offers to delete the copy.
+ */
+export const duplicateExact: FileRule = {
+	kind: 'file',
+	id: 'duplicate-exact',
+	category: 'duplicates',
+	description: 'A record whose content (ignoring ids and metadata) repeats an earlier record after Unicode, case and white-space normalisation.',
+	defaultSeverity: 'warning',
+	start(options, settings) {
+		const mode = compareMode(options.string('compare', 'whole'));
+		const firstLineByHash = new Map<number, number>();
+		const groups = new Map<number, CopyGroup>();
+		let skipped = 0;
+		return {
+			add(entry) {
+				const comparable = comparableText(entry, mode);
+				if (comparable === undefined) {
+					if (entry.record !== undefined) {
+						skipped++;
+					}
+					return;
+				}
+				const first = firstLineByHash.get(comparable.hash);
+				if (first === undefined) {
+					firstLineByHash.set(comparable.hash, entry.line);
+					return;
+				}
+				let group = groups.get(first);
+				if (group === undefined) {
+					group = { lines: [], lengths: [] };
+					groups.set(first, group);
+				}
+				group.lines.push(entry.line);
+				group.lengths.push(entry.parsed.text.length);
+			},
+			finish() {
+				const drafts: FileFindingDraft[] = [];
+				let copies = 0;
+				for (const group of groups.values()) {
+					copies += group.lines.length;
+				}
+				// Past the problem cap the engine would drop findings anyway; not building them keeps a file of a
+				// million identical lines in bounded memory. The summary below still counts every copy.
+				let budget = settings.maxProblems;
+				for (const [first, group] of groups) {
+					const total = group.lines.length + 1;
+					const removeAll = deleteLinesFix(`Remove all ${group.lines.length} later copies of ${lineLabel(first)}`, group.lines, true);
+					for (let i = 0; i < group.lines.length && budget > 0; i++, budget--) {
+						const line = group.lines[i];
+						drafts.push({
+							message: `Exact duplicate of ${lineLabel(first)} (copy ${i + 2} of ${total}).`,
+							range: lineRange(line, group.lengths[i]),
+							fix: deleteLinesFix('Delete this duplicate', [line], true),
+							alternativeFixes: group.lines.length > 1 ? [removeAll] : undefined,
+							related: [{ line: first, message: 'first copy' }],
+							data: { firstLine: first, copies: total, copy: i + 2, compare: mode },
+						});
+					}
+				}
+				if (copies > 0) {
+					drafts.push({
+						message: `${plural(copies, 'exact duplicate')} of ${plural(groups.size, 'record')} (compared: ${mode === 'whole' ? 'whole records' : `${mode}s only`}).`,
+						severity: 'info',
+						data: { duplicates: copies, groups: groups.size, compare: mode },
+					});
+				}
+				if (skipped > 0) {
+					drafts.push({ message: `${plural(skipped, 'record')} without text to compare (${mode}) skipped.`, severity: 'info', data: { skipped, compare: mode } });
+				}
+				return drafts;
+			},
+		};
+	},
+};
+
+/** The `compare` option, defaulting to whole records for anything unknown. */
+export function compareMode(value: string): CompareMode {
+	return COMPARE_MODES.includes(value as CompareMode) ? (value as CompareMode) : 'whole';
+}
