@@ -11,6 +11,7 @@ import { mixedFormat } from './mixed-format';
 import { notAnObject } from './not-an-object';
 import { roleOrder } from './role-order';
 import { schema } from './schema';
+import { splitLeakage } from './split-leakage';
 import { templatePlaceholder } from './template-placeholder';
 import { tokenLimit } from './token-limit';
 import { tooFewExamples } from './too-few-examples';
@@ -39,6 +40,7 @@ export const ALL_RULES: readonly Rule[] = [
 	duplicateExact,
 	duplicateNear,
 	conflictingLabels,
+	splitLeakage,
 ];
 
 /** Looks a rule up by id. */
