@@ -8,8 +8,12 @@ import builtInJson from '../../../lexicons/identity-terms.json';
 export interface LexiconTerm {
 	/** Lower-case words; a space inside a form matches any run of spaces or hyphens. */
 	forms: string[];
-	/** True when the word is often not about people ("white", "old"): it counts only when followed by a person noun or another identity term. */
-	ambiguous?: boolean;
+	/**
+	 * `true` when the word is often not about people ("white", "old"): it counts only when followed by a person noun or another
+	 * identity term. `"always"` when no context settles it ("they" is mostly plural, "guys" often addresses anyone): it is
+	 * always counted separately as ambiguous.
+	 */
+	ambiguous?: boolean | 'always';
 	/** Grammatical role ("adjective", "plural", "subject", ...) used to pick the counterpart form in counterfactual swaps. */
 	slot?: string;
 }
@@ -141,8 +145,8 @@ export function findLexiconProblem(value: unknown): string | undefined {
 				if (emptyForm !== undefined) {
 					return `${termPath}.forms contains a form with no letters or digits (${JSON.stringify(emptyForm)})`;
 				}
-				if (term.ambiguous !== undefined && typeof term.ambiguous !== 'boolean') {
-					return `${termPath}.ambiguous must be true or false`;
+				if (term.ambiguous !== undefined && typeof term.ambiguous !== 'boolean' && term.ambiguous !== 'always') {
+					return `${termPath}.ambiguous must be true, false or "always"`;
 				}
 				if (term.slot !== undefined && typeof term.slot !== 'string') {
 					return `${termPath}.slot must be a string`;
@@ -187,9 +191,9 @@ export function normalizeForm(form: string): string {
 	return splitWords(form).join(' ');
 }
 
-/** The lower-cased words (runs of letters and digits) of a form. */
+/** The lower-cased words (runs of letters, digits and combining marks, as the matcher splits text) of a form. */
 export function splitWords(form: string): string[] {
-	return form.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+	return form.toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
 }
 
 function replacementLexicon(user: UserLexicon): Lexicon {

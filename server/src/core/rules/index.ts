@@ -2,10 +2,12 @@ import type { Rule } from '../rule';
 import { blankLine } from './blank-line';
 import { bom } from './bom';
 import { conflictingLabels } from './conflicting-labels';
+import { demographicRepresentation } from './demographic-representation';
 import { duplicateExact } from './duplicate-exact';
 import { duplicateNear } from './duplicate-near';
 import { emptyContent } from './empty-content';
 import { encoding } from './encoding';
+import { groupLabelAssociation } from './group-label-association';
 import { invalidJson } from './invalid-json';
 import { mixedFormat } from './mixed-format';
 import { notAnObject } from './not-an-object';
@@ -41,6 +43,9 @@ export const ALL_RULES: readonly Rule[] = [
 	duplicateNear,
 	conflictingLabels,
 	splitLeakage,
+	// fairness
+	demographicRepresentation,
+	groupLabelAssociation,
 ];
 
 /** Looks a rule up by id. */

@@ -1,0 +1,73 @@
+import { startAudit } from '../fairness/audit';
+import type { AxisRepresentation } from '../fairness/measures';
+import { lexiconErrorFinding, percent } from '../fairness/messages';
+import { auditOptionsFrom, lineMentions } from '../fairness/ruleInput';
+import { fairnessLexicon } from '../fairness/settings';
+import type { FileFindingDraft, FileRule } from '../rule';
+
+/**
+ * Who the data talks about: per demographic axis (gender, religion, ...), the share of records that mention each group against
+ * parity among the groups mentioned. One finding per axis where one group dominates or some groups are far below the top one.
+ */
+export const demographicRepresentation: FileRule = {
+	kind: 'file',
+	id: 'demographic-representation',
+	category: 'fairness',
+	description: 'One demographic group takes most identity mentions on an axis, or some groups are mentioned far less than the others: a fine-tune learns who is "normal" from who is talked about.',
+	defaultSeverity: 'info',
+	start(options, settings) {
+		const { lexicon, error } = fairnessLexicon(settings);
+		const audit = startAudit(lexicon, auditOptionsFrom(options));
+		return {
+			add(entry) {
+				const content = entry.content();
+				audit.add(content, content === undefined ? undefined : lineMentions(entry, lexicon));
+			},
+			finish() {
+				const result = audit.finish();
+				const findings: FileFindingDraft[] = error === undefined ? [] : [lexiconErrorFinding(error)];
+				for (const axis of result.representation) {
+					if (axis.dominated || axis.underRepresented.length > 0) {
+						findings.push(axisFinding(axis, result.skippedWithoutText));
+					}
+				}
+				return findings;
+			},
+		};
+	},
+};
+
+function axisFinding(axis: AxisRepresentation, skippedWithoutText: number): FileFindingDraft {
+	const parts: string[] = [];
+	const axisName = axis.axis.replace(/_/g, ' ');
+	if (axis.dominated) {
+		const top = axis.rows[0];
+		parts.push(`${axisName}: "${axis.topGroup}" takes ${percent(axis.topShare)} of identity mentions (${top.records} of ${axis.mentions}; parity among the ${axis.rows.length} groups mentioned would be ${percent(top.parityShare)})`);
+	}
+	if (axis.underRepresented.length > 0) {
+		const listed = axis.rows
+			.filter((row) => axis.underRepresented.includes(row.group))
+			.slice(0, 5)
+			.map((row) => `${row.group} (${row.records})`);
+		const more = axis.underRepresented.length > listed.length ? ` and ${axis.underRepresented.length - listed.length} more` : '';
+		const lead = axis.dominated ? 'under-represented' : `${axisName}: under-represented next to "${axis.topGroup}" (${axis.rows[0].records})`;
+		parts.push(`${lead}: ${listed.join(', ')}${more}`);
+	}
+	return {
+		message: `${parts.join('; ')}.`,
+		data: {
+			axis: axis.axis,
+			mentions: axis.mentions,
+			topGroup: axis.topGroup,
+			topShare: axis.topShare,
+			parityShare: axis.rows[0].parityShare,
+			dominated: axis.dominated,
+			underRepresented: axis.underRepresented,
+			groups: axis.rows.map((row) => ({ group: row.group, records: row.records, share: row.share, ratioToTop: row.ratioToTop, ambiguousRecords: row.ambiguousRecords, terms: row.terms })),
+			absentGroups: axis.absentGroups,
+			chiSquare: axis.chiSquare,
+			pValue: axis.pValue,
+			skippedWithoutText,
+		},
+	};
+}

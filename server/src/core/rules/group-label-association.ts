@@ -1,0 +1,142 @@
+import { type LabelSource, startAudit } from '../fairness/audit';
+import { matchGroups } from '../fairness/matcher';
+import { type AssociationRow, groupKey, recordGroups } from '../fairness/measures';
+import { formatPValue, lexiconErrorFinding, percent } from '../fairness/messages';
+import { auditOptionsFrom, lineMentions } from '../fairness/ruleInput';
+import { fairnessLexicon } from '../fairness/settings';
+import type { FileFindingDraft, FileRule } from '../rule';
+
+/** At most this many per-line markers are reported when `markMentions` is on. */
+const DEFAULT_MAX_MARKERS = 200;
+
+/**
+ * How identity mentions line up with the labels: for every group mentioned often enough, the label rate among records that
+ * mention it against the rate among all records, with a chi-square (or Fisher exact) test, Bonferroni-corrected. One warning
+ * per group significantly over-associated with a label; the whole table is in the finding's data and the audit view.
+ */
+export const groupLabelAssociation: FileRule = {
+	kind: 'file',
+	id: 'group-label-association',
+	category: 'fairness',
+	description: 'Records that mention a demographic group carry one label (or refusals) significantly more often than the rest: a fine-tune learns the association.',
+	defaultSeverity: 'warning',
+	start(options, settings) {
+		const { lexicon, error } = fairnessLexicon(settings);
+		const auditOptions = auditOptionsFrom(options);
+		const audit = startAudit(lexicon, auditOptions);
+		const markMentions = options.boolean('markMentions', false);
+		const maxMarkers = options.number('maxMarkers', DEFAULT_MAX_MARKERS);
+		// Only kept when markers are on: line number → groups its prompt mentions.
+		const lineGroups = new Map<number, string[]>();
+		const lineTexts = new Map<number, string>();
+		return {
+			add(entry) {
+				const content = entry.content();
+				const mentions = content === undefined ? undefined : lineMentions(entry, lexicon);
+				audit.add(content, mentions);
+				if (markMentions && mentions !== undefined && mentions.prompt.length > 0) {
+					const groups = [...recordGroups(mentions.prompt, auditOptions.includeAmbiguous).groups.keys()];
+					if (groups.length > 0) {
+						lineGroups.set(entry.line, groups);
+						lineTexts.set(entry.line, entry.parsed.text);
+					}
+				}
+			},
+			finish() {
+				const result = audit.finish();
+				// The representation rule reports a bad lexicon; this one only does when that rule is turned off.
+				const findings: FileFindingDraft[] = error !== undefined && settings.rules['demographic-representation'] === 'off' ? [lexiconErrorFinding(error)] : [];
+				const significant = result.association.rows.filter((row) => row.significant);
+				for (const row of significant) {
+					const sameLabel = result.association.rows.filter((other) => other.label === row.label);
+					findings.push(associationFinding(row, result.labelSource, result.association.tests, sameLabel));
+				}
+				if (markMentions) {
+					findings.push(...mentionMarkers(significant, lineGroups, lineTexts, lexicon, maxMarkers));
+				}
+				return findings;
+			},
+		};
+	},
+};
+
+function associationFinding(row: AssociationRow, labelSource: LabelSource | undefined, tests: number, sameLabel: AssociationRow[]): FileFindingDraft {
+	const label = describeLabel(row.label, labelSource);
+	const heuristic = row.belowFourFifths ? '; below the four-fifths heuristic' : '';
+	return {
+		message:
+			`Records mentioning "${row.group}" (${row.axis.replace(/_/g, ' ')}; ${row.count} records) are ${label} ${percent(row.groupRate)} of the time ` +
+			`against ${percent(row.overallRate)} overall (difference ${signedPercentPoints(row.difference)}, ratio ${row.ratio.toFixed(2)}${heuristic}; ` +
+			`${row.test === 'fisher' ? "Fisher's exact test" : `chi-square ${row.chiSquare.toFixed(1)}`}, ${formatPValue(row.adjustedPValue)} after Bonferroni over ${tests} tests, Cramér's V ${row.cramersV.toFixed(2)}).`,
+		data: {
+			axis: row.axis,
+			group: row.group,
+			terms: row.terms,
+			label: row.label,
+			labelSource,
+			groupRate: row.groupRate,
+			groupRateInterval: row.groupRateInterval,
+			overallRate: row.overallRate,
+			restRate: row.restRate,
+			difference: row.difference,
+			ratio: row.ratio,
+			belowFourFifths: row.belowFourFifths,
+			chiSquare: row.chiSquare,
+			pValue: row.pValue,
+			adjustedPValue: row.adjustedPValue,
+			cramersV: row.cramersV,
+			test: row.test,
+			tests,
+			count: row.count,
+			labelCount: row.labelCount,
+			// The other groups' rates for the same label, for the hover's table.
+			table: sameLabel.map((other) => ({ axis: other.axis, group: other.group, count: other.count, groupRate: other.groupRate, difference: other.difference, adjustedPValue: other.adjustedPValue, significant: other.significant })),
+		},
+	};
+}
+
+function describeLabel(label: string, labelSource: LabelSource | undefined): string {
+	if (labelSource === 'refusal') {
+		return label === 'refusal' ? 'refused' : 'answered';
+	}
+	const shown = label.length > 40 ? `${label.slice(0, 39)}…` : label;
+	return labelSource === 'answer' ? `answered "${shown}"` : `labelled "${shown}"`;
+}
+
+function signedPercentPoints(difference: number): string {
+	const points = Math.round(difference * 1000) / 10;
+	return `${points >= 0 ? '+' : ''}${points} points`;
+}
+
+/** Information markers on the mentions of flagged groups, found again in the raw line so the columns are exact. */
+function mentionMarkers(
+	significant: AssociationRow[],
+	lineGroups: Map<number, string[]>,
+	lineTexts: Map<number, string>,
+	lexicon: Parameters<typeof matchGroups>[1],
+	maxMarkers: number,
+): FileFindingDraft[] {
+	const flagged = new Map(significant.map((row) => [groupKey(row.axis, row.group), row]));
+	const markers: FileFindingDraft[] = [];
+	for (const [line, groups] of lineGroups) {
+		if (!groups.some((key) => flagged.has(key))) {
+			continue;
+		}
+		for (const mention of matchGroups(lineTexts.get(line) ?? '', lexicon)) {
+			const row = flagged.get(groupKey(mention.axis, mention.group));
+			if (row === undefined) {
+				continue;
+			}
+			if (markers.length >= maxMarkers) {
+				return markers;
+			}
+			markers.push({
+				message: `Mentions "${row.group}", which the dataset associates with "${row.label}" (${percent(row.groupRate)} against ${percent(row.overallRate)} overall).`,
+				severity: 'info',
+				range: { line, column: mention.start, endLine: line, endColumn: mention.end },
+				data: { axis: row.axis, group: row.group, label: row.label, term: mention.term },
+			});
+		}
+	}
+	return markers;
+}
