@@ -1,0 +1,101 @@
+/**
+ * Creates the LanguageClient: how the bundled server is started, which documents it sees, and how the client
+ * reacts when the connection breaks.
+ */
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import {
+	CloseAction,
+	ErrorAction,
+	LanguageClient,
+	RevealOutputChannelOn,
+	TransportKind,
+	type CloseHandlerResult,
+	type ErrorHandler,
+	type ErrorHandlerResult,
+	type LanguageClientOptions,
+	type ServerOptions,
+} from 'vscode-languageclient/node';
+import { provideConfiguration } from './config';
+import type { WorkDoneValue } from './progressRouter';
+import { SETTINGS_SECTION } from './settings';
+
+/** The id of the client; VS Code reads `tunelint.trace.server` because of it. */
+export const CLIENT_ID = 'tunelint';
+
+/** The language server bundle, relative to the extension root (built by esbuild.mjs). */
+export const SERVER_BUNDLE = path.join('server', 'out', 'server.js');
+
+/** Open JSON Lines documents, saved or not. Other schemes (git:, vscode-vfs:) are not files the server can read. */
+export const DOCUMENT_SELECTOR = [
+	{ language: 'jsonl', scheme: 'file' },
+	{ language: 'jsonl', scheme: 'untitled' },
+];
+
+/** The inspector port used when the extension host runs in debug mode (same as the lsp-sample convention). */
+const DEBUG_PORT = 6009;
+
+/** Errors on the connection tolerated in a row before the client shuts the server down. */
+const MAX_CONSECUTIVE_ERRORS = 3;
+
+/** What Ctx decides for the client. */
+export interface ClientHooks {
+	/** What to do when the connection closes unexpectedly; Ctx answers with a bounded restart count. */
+	onConnectionClosed(): CloseHandlerResult;
+	/** Work-done progress from the server; true when it was shown elsewhere and needs no notification of its own. */
+	routeProgress(token: string | number, value: WorkDoneValue): boolean;
+}
+
+/** Builds (but does not start) the client for the bundled server. */
+export function createLanguageClient(
+	context: vscode.ExtensionContext,
+	outputChannel: vscode.LogOutputChannel,
+	hooks: ClientHooks,
+): LanguageClient {
+	const serverModule = context.asAbsolutePath(SERVER_BUNDLE);
+	const serverOptions: ServerOptions = {
+		run: { module: serverModule, transport: TransportKind.ipc },
+		debug: {
+			module: serverModule,
+			transport: TransportKind.ipc,
+			options: { execArgv: ['--nolazy', `--inspect=${DEBUG_PORT}`] },
+		},
+	};
+	const clientOptions: LanguageClientOptions = {
+		documentSelector: DOCUMENT_SELECTOR,
+		diagnosticPullOptions: { onChange: true, onSave: true },
+		synchronize: { configurationSection: SETTINGS_SECTION },
+		outputChannel,
+		// Problems are in the Problems panel; the output channel opens only when the user asks for it.
+		revealOutputChannelOn: RevealOutputChannelOn.Never,
+		errorHandler: connectionErrorHandler(() => hooks.onConnectionClosed()),
+		middleware: {
+			workspace: { configuration: provideConfiguration },
+			handleWorkDoneProgress: (token, value, next) => {
+				if (!hooks.routeProgress(token, value)) {
+					next(token, value);
+				}
+			},
+		},
+	};
+	return new LanguageClient(CLIENT_ID, 'Tunelint', serverOptions, clientOptions);
+}
+
+function connectionErrorHandler(onConnectionClosed: () => CloseHandlerResult): ErrorHandler {
+	return {
+		error: (_error, _message, count): ErrorHandlerResult => ({
+			action: count !== undefined && count <= MAX_CONSECUTIVE_ERRORS ? ErrorAction.Continue : ErrorAction.Shutdown,
+		}),
+		closed: onConnectionClosed,
+	};
+}
+
+/** The result that restarts the server, with a line for the output channel rather than a notification. */
+export function restartResult(message: string): CloseHandlerResult {
+	return { action: CloseAction.Restart, message, handled: true };
+}
+
+/** The result that leaves the server stopped; the caller has already told the user. */
+export function giveUpResult(message: string): CloseHandlerResult {
+	return { action: CloseAction.DoNotRestart, message, handled: true };
+}

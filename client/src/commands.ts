@@ -1,0 +1,63 @@
+/**
+ * The commands of the extension, one factory per command (rust-analyzer's pattern): a factory receives the
+ * context and returns the function VS Code calls. Commands that talk to the server get a CtxInit, whose client is
+ * running; registerCommands makes them wait while the server starts and explain themselves when it is down.
+ */
+import * as vscode from 'vscode';
+import type { Ctx, CtxInit } from './ctx';
+import { lintFileOnDisk } from './lintFileOnDisk';
+
+/** What VS Code calls when a command runs. */
+export type Cmd = (...args: never[]) => unknown;
+
+/** A command that works without the server, or one that needs it running. */
+export type CommandFactory =
+	| { readonly needsServer: false; readonly create: (ctx: Ctx) => Cmd }
+	| { readonly needsServer: true; readonly create: (ctx: CtxInit) => Cmd };
+
+/** Every command the manifest declares, by id. */
+export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
+	'tunelint.restartServer': { needsServer: false, create: restartServer },
+	'tunelint.showOutput': { needsServer: false, create: showOutput },
+	'tunelint.lintFileOnDisk': { needsServer: true, create: lintFileOnDisk },
+};
+
+/** Registers every command once; a command that needs the server looks it up each time it runs. */
+export function registerCommands(ctx: Ctx): vscode.Disposable[] {
+	return Object.entries(COMMANDS).map(([id, factory]) => vscode.commands.registerCommand(id, async (...args: never[]) => {
+		if (!factory.needsServer) {
+			return factory.create(ctx)(...args);
+		}
+		const running = await ctx.whenRunning();
+		if (running === undefined) {
+			return explainServerDown(ctx);
+		}
+		return factory.create(running)(...args);
+	}));
+}
+
+function restartServer(ctx: Ctx): Cmd {
+	return async () => {
+		const client = await ctx.restart();
+		if (client !== undefined) {
+			void vscode.window.setStatusBarMessage('Tunelint: server restarted', 3000);
+		}
+	};
+}
+
+function showOutput(ctx: Ctx): Cmd {
+	return () => ctx.outputChannel.show(true);
+}
+
+async function explainServerDown(ctx: Ctx): Promise<void> {
+	const choice = await vscode.window.showWarningMessage(
+		'The Tunelint server is not running, so this command cannot run.',
+		'Restart Server',
+		'Show Output',
+	);
+	if (choice === 'Restart Server') {
+		await ctx.restart();
+	} else if (choice === 'Show Output') {
+		ctx.outputChannel.show(true);
+	}
+}

@@ -1,0 +1,204 @@
+/**
+ * Ctx owns the extension's long-lived state: the output channel, the language status item and the
+ * LanguageClient, which it can start, stop and restart (a restart builds a fresh client, so a rebuilt server
+ * bundle is picked up).
+ */
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { State, type CloseHandlerResult, type LanguageClient } from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION } from '../../server/src/protocol/messages';
+import { createLanguageClient, giveUpResult, restartResult, SERVER_BUNDLE } from './client';
+import { CrashPolicy } from './crashPolicy';
+import { ProgressRouter } from './progressRouter';
+import { LanguageStatus } from './status';
+import { isStatusParams } from './statusText';
+
+/** A Ctx whose server is running: what commands that talk to the server receive. */
+export type CtxInit = Ctx & { readonly client: LanguageClient };
+
+/** How long a command (or a stop) waits for a starting server before it gives up. */
+const START_WAIT_MS = 30_000;
+
+/** How long the server gets to answer shutdown before its process is ended. */
+const STOP_TIMEOUT_MS = 2000;
+
+export class Ctx implements vscode.Disposable {
+	readonly outputChannel: vscode.LogOutputChannel;
+	private readonly status: LanguageStatus;
+	private readonly crashPolicy = new CrashPolicy();
+	/** Lets a command show the server's progress in its own notification (see lintFileOnDisk). */
+	readonly progressRouter = new ProgressRouter();
+	private clientDisposables: vscode.Disposable[] = [];
+	private currentClient: LanguageClient | undefined;
+	private startup: Promise<LanguageClient | undefined> | undefined;
+
+	constructor(readonly extensionContext: vscode.ExtensionContext) {
+		this.outputChannel = vscode.window.createOutputChannel('Tunelint', { log: true });
+		this.status = new LanguageStatus();
+	}
+
+	/** The client, if one exists (running or not). */
+	get client(): LanguageClient | undefined {
+		return this.currentClient;
+	}
+
+	/** True when the server answers requests. */
+	isRunning(): this is CtxInit {
+		return this.currentClient?.state === State.Running;
+	}
+
+	/** Starts the server unless it is running or starting; resolves to the client, or undefined if it failed. */
+	start(): Promise<LanguageClient | undefined> {
+		if (this.isRunning()) {
+			return Promise.resolve(this.currentClient);
+		}
+		this.startup ??= this.startClient().finally(() => {
+			this.startup = undefined;
+		});
+		return this.startup;
+	}
+
+	/** Stops the server and forgets the client. Never throws: a server that does not answer is simply dropped. */
+	async stop(): Promise<void> {
+		// The client refuses to stop while it is starting, so let a start in progress finish first (bounded).
+		if (this.startup !== undefined) {
+			await withTimeout(this.startup.catch(() => undefined), START_WAIT_MS);
+		}
+		const client = this.currentClient;
+		this.currentClient = undefined;
+		this.disposeClientListeners();
+		if (client === undefined) {
+			return;
+		}
+		try {
+			await client.dispose(STOP_TIMEOUT_MS);
+		} catch (error) {
+			this.outputChannel.warn(`Stopping the server failed (${errorMessage(error)}); ending its process.`);
+			client.serverProcess?.kill();
+		}
+	}
+
+	/** Stops the server and starts a new one, with a clean crash count. */
+	async restart(): Promise<LanguageClient | undefined> {
+		this.outputChannel.info('Restarting the Tunelint server.');
+		await this.stop();
+		this.crashPolicy.reset();
+		return this.start();
+	}
+
+	/**
+	 * The running context, for a command that needs the server. While the server starts, the command waits for it
+	 * (with a window progress note) instead of failing; if it does not come up, undefined.
+	 */
+	async whenRunning(): Promise<CtxInit | undefined> {
+		if (this.isRunning()) {
+			return this;
+		}
+		const startup = this.startup;
+		if (startup === undefined) {
+			return undefined;
+		}
+		await vscode.window.withProgress(
+			{ location: vscode.ProgressLocation.Window, title: 'Tunelint: waiting for the server to start' },
+			() => withTimeout(startup, START_WAIT_MS),
+		);
+		return this.isRunning() ? this : undefined;
+	}
+
+	dispose(): void {
+		this.disposeClientListeners();
+		this.status.dispose();
+		this.outputChannel.dispose();
+	}
+
+	private async startClient(): Promise<LanguageClient | undefined> {
+		this.status.setHealth('starting');
+		const bundle = this.extensionContext.asAbsolutePath(SERVER_BUNDLE);
+		if (!existsSync(bundle)) {
+			this.reportStartFailure(`The server bundle ${bundle} is missing; build it with \`npm run build\`.`);
+			return undefined;
+		}
+		const client = createLanguageClient(this.extensionContext, this.outputChannel, {
+			onConnectionClosed: () => this.onConnectionClosed(),
+			routeProgress: (token, value) => this.progressRouter.handle(token, value),
+		});
+		this.currentClient = client;
+		this.clientDisposables.push(
+			client.onDidChangeState((event) => this.onStateChange(event.newState)),
+			client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
+				if (isStatusParams(params)) {
+					this.status.update(params);
+				}
+			}),
+		);
+		try {
+			await client.start();
+			return client;
+		} catch (error) {
+			this.reportStartFailure(`The Tunelint server failed to start: ${errorMessage(error)}`);
+			return undefined;
+		}
+	}
+
+	private onStateChange(state: State): void {
+		if (state === State.Running) {
+			this.status.setHealth('running');
+		} else if (state === State.Starting) {
+			this.status.setHealth('starting');
+		}
+		// Stopped and StartFailed are reported by onConnectionClosed, reportStartFailure or stop, which know why.
+	}
+
+	/** Called by the client when the server's connection closes without being asked to. */
+	private onConnectionClosed(): CloseHandlerResult {
+		const decision = this.crashPolicy.recordCrash();
+		if (decision.restart) {
+			this.status.setHealth('starting');
+			return restartResult(`The Tunelint server stopped unexpectedly; restarting it (crash ${decision.crashes} in the last 3 minutes).`);
+		}
+		const message = `The Tunelint server crashed ${decision.crashes} times in the last 3 minutes and will not be restarted.`;
+		this.status.setHealth('stopped', message);
+		void this.offerRestart(message);
+		return giveUpResult(message);
+	}
+
+	private reportStartFailure(message: string): void {
+		this.outputChannel.error(message);
+		this.status.setHealth('stopped', message);
+		void this.offerRestart(message);
+	}
+
+	private async offerRestart(message: string): Promise<void> {
+		const choice = await vscode.window.showErrorMessage(message, 'Restart Server', 'Show Output');
+		if (choice === 'Restart Server') {
+			await this.restart();
+		} else if (choice === 'Show Output') {
+			this.outputChannel.show(true);
+		}
+	}
+
+	private disposeClientListeners(): void {
+		for (const disposable of this.clientDisposables) {
+			disposable.dispose();
+		}
+		this.clientDisposables = [];
+	}
+}
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** Waits for `promise`, but no longer than `milliseconds`; the timer is cleared either way. */
+async function withTimeout(promise: Promise<unknown>, milliseconds: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<void>((resolve) => {
+		timer = setTimeout(resolve, milliseconds);
+	});
+	try {
+		await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
