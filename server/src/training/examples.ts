@@ -1,0 +1,171 @@
+import { recordContent } from '../core/content';
+import { detectRecordFormat, findField, majorityFormat } from '../core/formats';
+import { isJsonObject, parseLine, splitLines } from '../core/records';
+import type { DatasetFormat, FieldMapping, JsonObject, JsonValue } from '../core/types';
+
+/**
+ * Turns a JSONL document into labelled examples for the proxy classifier: text → label for classification (and KTO's
+ * boolean label), prompt → answer when a chat, instruction or completion file has a small answer set. Everything that
+ * makes training impossible raises a {@link TrainingInputError} whose message names the file, the lines and the fix.
+ */
+
+/** One training example; `line` is 0-based like every range in the engine. */
+export interface Example {
+	line: number;
+	text: string;
+	label: string;
+}
+
+/** A record that was left out, and why. */
+export interface SkippedRecord {
+	line: number;
+	reason: string;
+}
+
+/** The examples of one file, with labels as class ids (`classes[i]` indexes `labels`). */
+export interface TrainingData {
+	file: string;
+	format: DatasetFormat;
+	/** Where the labels came from: an explicit label field, or the answers of a small answer set. */
+	labelSource: 'label' | 'answer';
+	examples: Example[];
+	labels: string[];
+	classes: Int32Array;
+	skipped: SkippedRecord[];
+}
+
+/** Limits that decide whether a file can be trained on. */
+export interface ExampleLimits {
+	/** Every label needs this many records (the split and the folds need some of each). */
+	minPerClass: number;
+	/** Most distinct answers for a chat or instruction file to count as a classification task. */
+	maxAnswerClasses: number;
+}
+
+export const DEFAULT_EXAMPLE_LIMITS: ExampleLimits = { minPerClass: 5, maxAnswerClasses: 20 };
+
+/** The input cannot be trained on; the message says what is missing and where. */
+export class TrainingInputError extends Error {}
+
+/** Reads labelled examples from the text of a JSONL file. */
+export function trainingData(text: string, file: string, fields: FieldMapping, limits: ExampleLimits = DEFAULT_EXAMPLE_LIMITS): TrainingData {
+	const records = parseRecords(text);
+	const skipped: SkippedRecord[] = records.skipped;
+	const format = majorityFormat(countFormats(records.objects, fields));
+	if (format === undefined) {
+		throw new TrainingInputError(`${file}: no JSON object records to train on${firstSkip(skipped)}`);
+	}
+	const labelSource = format === 'classification' || format === 'unpaired-preference' ? 'label' : 'answer';
+	if (labelSource === 'label') {
+		checkLabelTypes(records.objects, format, fields, file);
+	}
+	const examples: Example[] = [];
+	for (const { line, value } of records.objects) {
+		const content = recordContent(value, format, fields);
+		const input = labelSource === 'label' ? content.text : content.prompt;
+		const label = labelSource === 'label' ? content.label : content.answer.trim();
+		if (label === undefined || label === '') {
+			skipped.push({ line, reason: labelSource === 'label' ? 'no label' : 'no answer' });
+		} else if (input.trim() === '') {
+			skipped.push({ line, reason: 'empty text' });
+		} else {
+			examples.push({ line, text: input, label });
+		}
+	}
+	if (examples.length === 0) {
+		throw new TrainingInputError(`${file}: no record has both a non-empty text and a label${firstSkip(skipped)}`);
+	}
+	const labels = sortLabels([...new Set(examples.map((example) => example.label))]);
+	if (labelSource === 'answer' && labels.length > limits.maxAnswerClasses) {
+		throw new TrainingInputError(
+			`${file}: the answers are free text (${labels.length} distinct answers in ${examples.length} records); the proxy classifier needs at most ${limits.maxAnswerClasses} distinct answers, and a next-token proxy for free-text answers is not available yet`,
+		);
+	}
+	checkClassSizes(examples, labels, limits.minPerClass, file);
+	const classOf = new Map(labels.map((label, index) => [label, index]));
+	const classes = Int32Array.from(examples, (example) => classOf.get(example.label) ?? -1);
+	return { file, format, labelSource, examples, labels, classes, skipped: skipped.sort((a, b) => a.line - b.line) };
+}
+
+function parseRecords(text: string): { objects: { line: number; value: JsonObject }[]; skipped: SkippedRecord[] } {
+	const objects: { line: number; value: JsonObject }[] = [];
+	const skipped: SkippedRecord[] = [];
+	splitLines(text).forEach((raw, line) => {
+		const parsed = parseLine(raw);
+		if (parsed.kind === 'invalid') {
+			skipped.push({ line, reason: `invalid JSON: ${parsed.error.message}` });
+		} else if (parsed.kind === 'value') {
+			if (isJsonObject(parsed.value)) {
+				objects.push({ line, value: parsed.value });
+			} else {
+				skipped.push({ line, reason: 'not a JSON object' });
+			}
+		}
+	});
+	return { objects, skipped };
+}
+
+function countFormats(objects: readonly { value: JsonObject }[], fields: FieldMapping): Map<DatasetFormat, number> {
+	const counts = new Map<DatasetFormat, number>();
+	for (const { value } of objects) {
+		const { format } = detectRecordFormat(value, fields);
+		if (format !== undefined) {
+			counts.set(format, (counts.get(format) ?? 0) + 1);
+		}
+	}
+	return counts;
+}
+
+/** `1` and `"1"` would silently become one label (or two): refuse files that mix label types. */
+function checkLabelTypes(objects: readonly { line: number; value: JsonObject }[], format: DatasetFormat, fields: FieldMapping, file: string): void {
+	const firstLineOfType = new Map<string, number>();
+	for (const { line, value } of objects) {
+		const field = format === 'classification' ? findField(value, fields.labelFields) : 'label';
+		const label: JsonValue | undefined = field === undefined ? undefined : value[field];
+		if (label === undefined || label === null) {
+			continue;
+		}
+		const type = Array.isArray(label) ? 'array' : typeof label;
+		if (!firstLineOfType.has(type)) {
+			firstLineOfType.set(type, line);
+		}
+	}
+	if (firstLineOfType.size > 1) {
+		const kinds = [...firstLineOfType].map(([type, line]) => `${type} (first on line ${line + 1})`).join(', ');
+		throw new TrainingInputError(`${file}: labels of mixed types: ${kinds}; use one type for every label so that 1 and "1" are not confused`);
+	}
+	const only = [...firstLineOfType.keys()][0];
+	if (only === 'object' || only === 'array') {
+		throw new TrainingInputError(`${file}: labels are JSON ${only}s (line ${(firstLineOfType.get(only) ?? 0) + 1}); the proxy classifier needs string, number or boolean labels`);
+	}
+}
+
+function checkClassSizes(examples: readonly Example[], labels: readonly string[], minPerClass: number, file: string): void {
+	if (labels.length < 2) {
+		throw new TrainingInputError(`${file}: every record has the label ${JSON.stringify(labels[0])}; a classifier needs at least two labels`);
+	}
+	const linesByLabel = new Map<string, number[]>(labels.map((label) => [label, []]));
+	for (const example of examples) {
+		linesByLabel.get(example.label)?.push(example.line + 1);
+	}
+	const small = [...linesByLabel].filter(([, lines]) => lines.length < minPerClass);
+	if (small.length > 0) {
+		const described = small
+			.slice(0, 5)
+			.map(([label, lines]) => `${JSON.stringify(label)} has ${lines.length} (line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 5).join(', ')})`)
+			.join('; ');
+		const more = small.length > 5 ? `; and ${small.length - 5} more labels` : '';
+		throw new TrainingInputError(`${file}: too few records per label: ${described}${more}; training needs at least ${minPerClass} records of every label`);
+	}
+}
+
+/** Numeric labels sort as numbers (so 2 comes before 10), others alphabetically. */
+function sortLabels(labels: string[]): string[] {
+	const numeric = labels.every((label) => label.trim() !== '' && Number.isFinite(Number(label)));
+	return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
+}
+
+function firstSkip(skipped: readonly SkippedRecord[]): string {
+	const first = skipped[0];
+	return first === undefined ? '' : ` (line ${first.line + 1}: ${first.reason}${skipped.length > 1 ? `, and ${skipped.length - 1} more skipped` : ''})`;
+}
