@@ -1,0 +1,197 @@
+// Drives the VS Code workbench in headless Chromium the way a person would: command palette, quick open,
+// keyboard shortcuts, mouse hover. Every wait is on a condition with a deadline, never a fixed sleep.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { chromium } from 'playwright-core';
+
+import { SCREENSHOT_DIR } from './paths.mjs';
+
+/** Debian's Chromium; Playwright's own browser download is not reachable from our machines. */
+export const CHROMIUM_PATH = process.env.TUNELINT_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-dev-shm-usage',
+];
+
+/** Launches headless Chromium. */
+export async function launchBrowser() {
+	return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens a page on the workbench URL and waits until the workbench and its file explorer are drawn.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url
+ */
+export async function openWorkbench(browser, url) {
+	const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+	const page = await context.newPage();
+	const consoleLines = [];
+	page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
+	page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
+	await page.goto(url);
+	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+	await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+	return { page, context, consoleLines };
+}
+
+/** Runs a command from the command palette by its title, as it is listed there. */
+export async function runCommand(page, title) {
+	await page.keyboard.press('F1');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor();
+	await input.fill(`>${title}`);
+	const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+	await row.waitFor();
+	await input.press('Enter');
+	await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Opens a workspace file by name with Quick Open (Ctrl+P) and waits until its editor is active. */
+export async function openFile(page, fileName) {
+	await page.keyboard.press('Control+P');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor();
+	await input.fill(fileName);
+	await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+	await input.press('Enter');
+	await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor();
+	await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Saves a screenshot of the whole workbench to .e2e/screenshots/<name>.png and returns its path. */
+export async function screenshot(page, name) {
+	mkdirSync(SCREENSHOT_DIR, { recursive: true });
+	const path = join(SCREENSHOT_DIR, `${name}.png`);
+	await page.screenshot({ path });
+	return path;
+}
+
+/**
+ * Opens the Problems panel (Ctrl+Shift+M), maximizes it so every row is drawn, and waits until it shows
+ * `expectedCount` problems, or until `timeoutMs` passes; then returns the rows as a person reads them.
+ * @returns {Promise<Array<{ severity: string, message: string, source: string, code: string, line: number, column: number }>>}
+ */
+export async function readProblems(page, { expectedCount, timeoutMs = 30_000 } = {}) {
+	await showProblemsPanel(page);
+	if (expectedCount !== undefined) {
+		await page.waitForFunction(
+			(count) => document.querySelectorAll('.markers-panel .monaco-list-row .marker-message-details-container').length === count,
+			expectedCount,
+			{ timeout: timeoutMs },
+		).catch(() => undefined);
+	} else {
+		await page.locator('.markers-panel .marker-message-details-container').first().waitFor({ timeout: timeoutMs });
+	}
+	return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
+		rows
+			.filter((row) => row.querySelector('.marker-message-details-container'))
+			.map((row) => {
+				const text = (selector) => row.querySelector(selector)?.textContent?.trim() ?? '';
+				const position = /Ln (\d+), Col (\d+)/.exec(text('.marker-line')) ?? [];
+				const icon = row.querySelector('.marker-icon');
+				const severity = ['error', 'warning', 'info'].find((name) => icon?.classList.contains(name)) ?? 'unknown';
+				return {
+					severity,
+					message: text('.marker-message'),
+					source: text('.marker-source'),
+					code: text('.marker-code'),
+					line: Number(position[1]),
+					column: Number(position[2]),
+				};
+			}),
+	);
+}
+
+/** Opens the Problems panel and makes it tall enough that its virtual list draws every row of a small fixture. */
+export async function showProblemsPanel(page) {
+	if (!(await page.locator('.markers-panel').isVisible())) {
+		await page.keyboard.press('Control+Shift+M');
+		await page.locator('.markers-panel').waitFor();
+	}
+	if (!(await page.locator('.part.panel.maximized, .monaco-workbench.maximized-panel').count())) {
+		await runCommand(page, 'View: Toggle Maximized Panel');
+	}
+}
+
+/** Closes the panel so the editor has the window again. */
+export async function hidePanel(page) {
+	if (await page.locator('.part.panel').isVisible()) {
+		await runCommand(page, 'View: Hide Panel');
+		await page.locator('.part.panel').waitFor({ state: 'hidden' });
+	}
+}
+
+/** Moves the cursor of the active editor to a 1-based line with Go to Line (Ctrl+G). */
+export async function goToLine(page, line) {
+	await page.keyboard.press('Control+G');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor();
+	await input.fill(`:${line}`);
+	await input.press('Enter');
+	await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+	await page.locator('.statusbar-item', { hasText: `Ln ${line},` }).waitFor();
+}
+
+/** Hovers the mouse over the first squiggle of the given severity and returns the hover widget's text. */
+export async function hoverSquiggle(page, severity = 'error') {
+	const squiggle = page.locator(`.editor-instance .squiggly-${severity}`).first();
+	await squiggle.waitFor();
+	const box = await squiggle.boundingBox();
+	if (!box) {
+		throw new Error(`the ${severity} squiggle has no box on screen`);
+	}
+	// Move in two steps: the editor starts its hover delay on a mouse move inside the decoration.
+	await page.mouse.move(box.x + 2, box.y + box.height / 2);
+	await page.mouse.move(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2);
+	const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents, .monaco-hover:not(.hidden) .hover-row').first();
+	await hover.waitFor({ timeout: 15_000 });
+	return page.locator('.monaco-hover:not(.hidden)').first().innerText();
+}
+
+/** Opens the quick fix menu (Ctrl+.) at the cursor and chooses, with the keyboard, the action whose title contains `title`. */
+export async function applyQuickFix(page, title) {
+	await page.keyboard.press('Control+.');
+	const rows = page.locator('.action-widget .monaco-list-row.action');
+	await rows.filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
+	// The menu lies under a pointer block while it opens, so choose like a keyboard user: arrow to the item, Enter.
+	const count = await rows.count();
+	for (let step = 0; step < count; step++) {
+		const focused = await page.locator('.action-widget .monaco-list-row.action.focused').getAttribute('aria-label');
+		if (focused?.includes(title)) {
+			await page.keyboard.press('Enter');
+			await page.locator('.action-widget').waitFor({ state: 'hidden' });
+			return;
+		}
+		await page.keyboard.press('ArrowDown');
+	}
+	throw new Error(`no quick fix titled "${title}" could be focused`);
+}
+
+/** Saves the active editor (Ctrl+S) and waits until its tab no longer shows unsaved changes. */
+export async function saveActiveEditor(page) {
+	await page.keyboard.press('Control+S');
+	await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
+}
+
+/** Polls a file on disk until `predicate(content)` holds, and returns that content; throws after `timeoutMs`. */
+export async function waitForFileContent(path, predicate, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	let content = readFileSync(path);
+	while (!predicate(content)) {
+		if (Date.now() > deadline) {
+			throw new Error(`${path} did not reach the expected content within ${timeoutMs} ms; it holds:\n${content}`);
+		}
+		await delay(100);
+		content = readFileSync(path);
+	}
+	return content;
+}
