@@ -40,7 +40,9 @@ export const demographicRepresentation: FileRule = {
 function axisFinding(axis: AxisRepresentation, skippedWithoutText: number): FileFindingDraft {
 	const parts: string[] = [];
 	const axisName = axis.axis.replace(/_/g, ' ');
-	if (axis.dominated) {
+	if (axis.dominated && axis.rows.length === 1) {
+		parts.push(`${axisName}: only "${axis.topGroup}" is mentioned (${axis.mentions} records; no other group of the axis appears)`);
+	} else if (axis.dominated) {
 		const top = axis.rows[0];
 		parts.push(`${axisName}: "${axis.topGroup}" takes ${percent(axis.topShare)} of identity mentions (${top.records} of ${axis.mentions}; parity among the ${axis.rows.length} groups mentioned would be ${percent(top.parityShare)})`);
 	}

@@ -46,7 +46,8 @@ export const groupLabelAssociation: FileRule = {
 				const result = audit.finish();
 				// The representation rule reports a bad lexicon; this one only does when that rule is turned off.
 				const findings: FileFindingDraft[] = error !== undefined && settings.rules['demographic-representation'] === 'off' ? [lexiconErrorFinding(error)] : [];
-				const significant = result.association.rows.filter((row) => row.significant);
+				// Strongest evidence first.
+				const significant = result.association.rows.filter((row) => row.significant).sort((left, right) => left.adjustedPValue - right.adjustedPValue);
 				for (const row of significant) {
 					const sameLabel = result.association.rows.filter((other) => other.label === row.label);
 					findings.push(associationFinding(row, result.labelSource, result.association.tests, sameLabel));
