@@ -1,15 +1,21 @@
 import type { LineFindingDraft, RecordRule } from '../rule';
 
 /**
+ * An escape starts at a backslash that is not itself escaped: `\\u0000` in JSON text is a backslash followed by
+ * the letters `u0000` (as in a code sample that explains escapes), not a NUL character.
+ */
+const UNESCAPED = String.raw`(?<=(?<!\\)(?:\\\\)*)`;
+
+/**
  * Text damaged by encoding: U+FFFD (bytes that were not valid UTF-8 were replaced), lone surrogates (a string cut
  * in the middle of an emoji, or `\ud83d` escapes without their pair), and control characters other than tab,
  * newline and carriage return (written as `\u0000`–`\u001f` escapes in valid JSON).
  */
 const CHECKS: ReadonlyArray<{ regex: RegExp; describe: (found: string) => string; kind: string }> = [
 	{ kind: 'replacement-character', regex: /\uFFFD+/g, describe: () => 'U+FFFD replacement character: the source bytes were not valid UTF-8, text was lost here' },
-	{ kind: 'lone-surrogate', regex: /\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/g, describe: (found) => `lone surrogate ${found}: half of a character (cut emoji or bad escaping)` },
+	{ kind: 'lone-surrogate', regex: new RegExp(String.raw`${UNESCAPED}\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|${UNESCAPED}(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}`, 'g'), describe: (found) => `lone surrogate ${found}: half of a character (cut emoji or bad escaping)` },
 	{ kind: 'lone-surrogate', regex: /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, describe: () => 'lone surrogate: half of a character' },
-	{ kind: 'control-character', regex: /\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|\\u007[fF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, describe: (found) => `control character ${found.startsWith('\\') ? found : 'U+' + found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` },
+	{ kind: 'control-character', regex: new RegExp(String.raw`${UNESCAPED}\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|${UNESCAPED}\\u007[fF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]`, 'g'), describe: (found) => `control character ${found.startsWith('\\') ? found : 'U+' + found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` },
 ];
 
 export const encoding: RecordRule = {
