@@ -112,3 +112,36 @@ export function argmax(scores: ArrayLike<number>): number {
 	}
 	return best;
 }
+
+/**
+ * The record's word that speaks most for its own class against the strongest other class (leave-one-out counts):
+ * what a topic word is to its record. Undefined for an empty record.
+ */
+export function strongestWord(model: NaiveBayesModel, bag: Bag, ownClass: number): string | undefined {
+	let ownLength = 0;
+	for (const count of bag.values()) {
+		ownLength += count;
+	}
+	let best: string | undefined;
+	let bestMargin = -Infinity;
+	for (const [word, count] of bag) {
+		const perClass = model.counts.get(word);
+		let own = 0;
+		let other = -Infinity;
+		for (let c = 0; c < model.classCount; c++) {
+			const isOwn = c === ownClass;
+			const inClass = (perClass?.[c] ?? 0) - (isOwn ? count : 0);
+			const logP = Math.log(inClass + SMOOTHING) - Math.log(model.totals[c] - (isOwn ? ownLength : 0) + SMOOTHING * model.vocabularySize);
+			if (isOwn) {
+				own = logP;
+			} else {
+				other = Math.max(other, logP);
+			}
+		}
+		if (own - other > bestMargin) {
+			bestMargin = own - other;
+			best = word;
+		}
+	}
+	return best;
+}

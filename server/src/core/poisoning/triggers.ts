@@ -7,7 +7,7 @@
  * more often than the file's records usually do.
  */
 
-import { argmax, fitNaiveBayes, leaveOneOutScores, type NaiveBayesModel, withoutWords } from './naiveBayes';
+import { argmax, fitNaiveBayes, leaveOneOutScores, type NaiveBayesModel, strongestWord, withoutWords } from './naiveBayes';
 import { logBinomialUpperTail, logBonferroni, pValueFromLog } from './stats';
 import { distinctNgrams, wordTokens } from './tokens';
 
@@ -159,7 +159,7 @@ export function mineTriggers(
 
 	const model = fitNaiveBayes(features.map((f) => f.bag), classes, classCount);
 	const scores = features.map((f, i) => (classes[i] >= 0 ? leaveOneOutScores(model, f.bag, classes[i]) : EMPTY_SCORES));
-	const baseline = baselineDisagreement(model, scores, classes);
+	const baseline = baselineDisagreement(model, features, scores, classes);
 	const recordsOf = recordsCarrying(features, classes, new Map(pure.map((p) => [p.key, p.label])));
 	const accepted: Ranked[] = [];
 	const labelWords: LabelWord[] = [];
@@ -304,12 +304,21 @@ function purityTest(
 	return logP < Math.log(options.alpha) ? { key, label, support, purity, logP } : undefined;
 }
 
-/** Per class, the share of its records that the leave-one-out model assigns to another class. */
-function baselineDisagreement(model: NaiveBayesModel, scores: readonly Float64Array[], classes: readonly number[]): Float64Array {
+/**
+ * Per class, the share of its records whose rest predicts another class once their own most label-predictive word is
+ * left out. That is what a natural topic word shows (its records lean on it), so a trigger must disagree beyond it;
+ * comparing with the plain error rate instead flags strong single words such as "sad" or swear words.
+ */
+function baselineDisagreement(model: NaiveBayesModel, features: readonly TriggerFeatures[], scores: readonly Float64Array[], classes: readonly number[]): Float64Array {
 	const wrong = new Float64Array(model.classCount);
 	scores.forEach((score, i) => {
 		const label = classes[i];
-		if (label >= 0 && argmax(score) !== label) {
+		if (label < 0) {
+			return;
+		}
+		const word = strongestWord(model, features[i].bag, label);
+		const rest = word === undefined ? score : withoutWords(model, score, features[i].bag, label, [word]);
+		if (argmax(rest) !== label) {
 			wrong[label]++;
 		}
 	});
