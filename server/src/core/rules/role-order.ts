@@ -109,15 +109,18 @@ function checkConversation(format: DatasetFormat | undefined, list: JsonValue[],
 	} else if (firstTurn >= 0 && canonical[firstTurn] !== 'user') {
 		problems.push({ index: firstTurn, message: `The conversation starts with ${roles[firstTurn]} instead of a user turn.`, severity: 'warning' });
 	}
-	// In ShareGPT preference records the answers live in `chosen`/`rejected`, so the conversation ends with the user.
-	const answered = format !== 'sharegpt-preference';
+	// In ShareGPT preference records the answers live in `chosen`/`rejected`, and in reinforcement fine-tuning the
+	// model writes the answer, so both conversations end with the user and need no assistant turn.
+	const inChosen = format === 'sharegpt-preference';
+	const answered = !inChosen && lastRole !== 'user';
 	if (answered && !canonical.includes('assistant')) {
 		problems.push({ index: list.length - 1, message: 'No assistant message: this example has nothing to train on.' });
 	}
 	const last = canonical[list.length - 1];
-	const wantedLast = lastRole === 'user' || !answered ? 'user' : 'assistant';
+	const wantedLast = answered ? 'assistant' : 'user';
 	if (last !== undefined && last !== wantedLast && (canonical.includes('assistant') || !answered)) {
-		problems.push({ index: list.length - 1, message: `The conversation ends with ${roles[list.length - 1]}; the last turn must be ${wantedLast === 'assistant' ? 'the assistant\'s answer (it is what is trained)' : 'a user turn for reinforcement fine-tuning'}.` });
+		const reason = answered ? 'the assistant\'s answer (it is what is trained)' : inChosen ? 'a user turn (the answers are in chosen and rejected)' : 'a user turn for reinforcement fine-tuning';
+		problems.push({ index: list.length - 1, message: `The conversation ends with ${roles[list.length - 1]}; the last turn must be ${reason}.` });
 	}
 	for (let index = 1; index < canonical.length; index++) {
 		const role = canonical[index];
@@ -127,7 +130,8 @@ function checkConversation(format: DatasetFormat | undefined, list: JsonValue[],
 	}
 	problems.push(...toolProblems(list, canonical));
 	if (format === 'sharegpt' || format === 'sharegpt-preference') {
-		problems.push(...shareGptPositions(roles));
+		// A turn already reported (say, two human turns in a row) is not reported again for its position.
+		problems.push(...shareGptPositions(roles).filter((problem) => !problems.some((known) => known.index === problem.index)));
 	}
 	return problems;
 }
