@@ -14,7 +14,10 @@ export interface LexiconTerm {
 	 * always counted separately as ambiguous.
 	 */
 	ambiguous?: boolean | 'always';
-	/** Grammatical role ("adjective", "plural", "subject", ...) used to pick the counterpart form in counterfactual swaps. */
+	/**
+	 * Grammatical role ("adjective", "plural", "subject", ...) used to pick the counterpart form in counterfactual swaps;
+	 * several roles are separated by "|" ("her": "object|possessive").
+	 */
 	slot?: string;
 }
 
