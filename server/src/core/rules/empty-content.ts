@@ -2,20 +2,37 @@ import { spanOf } from '../jsonLocate';
 import type { LineFindingDraft, RecordRule } from '../rule';
 import type { DatasetFormat, JsonObject, JsonValue } from '../types';
 
-/** The content fields of each flat format that must hold text. */
+/** The content fields of each flat format that must hold text (when they are strings rather than message lists). */
 const REQUIRED_TEXT: Partial<Record<DatasetFormat, string[]>> = {
 	'prompt-completion': ['prompt', 'completion'],
+	'unpaired-preference': ['prompt', 'completion'],
 	alpaca: ['instruction', 'output'],
 	text: ['text'],
 	'prompt-only': ['prompt'],
 	'trl-preference': ['chosen', 'rejected'],
 };
 
-/** Lists of turns, and the keys of their text. */
-const TURN_LISTS: Array<{ list: string; content: string; role: string }> = [
-	{ list: 'messages', content: 'content', role: 'role' },
-	{ list: 'conversations', content: 'value', role: 'from' },
-];
+/** Where each format keeps its turns (a list, or one message object), and the keys of their role and text. */
+interface TurnPlace {
+	path: string[];
+	content: string;
+	role: string;
+}
+
+const CHAT: Omit<TurnPlace, 'path'> = { content: 'content', role: 'role' };
+const SHAREGPT: Omit<TurnPlace, 'path'> = { content: 'value', role: 'from' };
+
+const TURN_PLACES: Partial<Record<DatasetFormat, TurnPlace[]>> = {
+	'openai-chat': [{ path: ['messages'], ...CHAT }],
+	'unpaired-preference': [{ path: ['messages'], ...CHAT }, { path: ['prompt'], ...CHAT }, { path: ['completion'], ...CHAT }],
+	'openai-preference': [{ path: ['input', 'messages'], ...CHAT }, { path: ['preferred_output'], ...CHAT }, { path: ['non_preferred_output'], ...CHAT }],
+	'prompt-completion': [{ path: ['prompt'], ...CHAT }, { path: ['completion'], ...CHAT }],
+	'prompt-only': [{ path: ['prompt'], ...CHAT }],
+	'trl-preference': [{ path: ['prompt'], ...CHAT }, { path: ['chosen'], ...CHAT }, { path: ['rejected'], ...CHAT }],
+	sharegpt: [{ path: ['conversations'], ...SHAREGPT }],
+	'sharegpt-preference': [{ path: ['conversations'], ...SHAREGPT }, { path: ['chosen'], ...SHAREGPT }, { path: ['rejected'], ...SHAREGPT }],
+	'vertex-gemini': [{ path: ['contents'], content: 'parts', role: 'role' }],
+};
 
 /**
  * Empty or whitespace-only content: an empty answer teaches the model to say nothing, an empty prompt teaches
@@ -42,14 +59,14 @@ export const emptyContent: RecordRule = {
 				at([key], `"${key}" is empty.`);
 			}
 		}
-		for (const { list, content: contentKey, role } of TURN_LISTS) {
-			const turns = record[list];
-			if (!Array.isArray(turns)) {
-				continue;
-			}
+		for (const place of TURN_PLACES[format] ?? []) {
+			const value = valueAt(record, place.path);
+			// The main conversation list needs no "in …" in the message; other places (outputs, chosen) name themselves.
+			const where = place.path.length === 1 && ['messages', 'conversations', 'contents'].includes(place.path[0]) ? '' : ` in ${place.path.join('.')}`;
+			const turns = Array.isArray(value) ? value : isObject(value) ? [value] : [];
 			turns.forEach((turn, index) => {
-				if (isObject(turn) && isEmptyTurn(turn, contentKey)) {
-					at([list, index], `The ${String(turn[role] ?? 'message')} message ${index + 1} has no content.`);
+				if (isObject(turn) && isEmptyTurn(turn, place.content)) {
+					at(Array.isArray(value) ? [...place.path, index] : place.path, `The ${String(turn[place.role] ?? 'message')} message ${index + 1}${where} has no content.`);
 				}
 			});
 		}
@@ -66,7 +83,8 @@ function isEmptyTurn(turn: JsonObject, contentKey: string): boolean {
 	}
 	const value = turn[contentKey] ?? turn.text;
 	if (Array.isArray(value)) {
-		return value.every((part) => (isObject(part) ? isBlank(part.text ?? part.value ?? '') : isBlank(part)));
+		// A part without text (an image, a file) is content too.
+		return value.every((part) => (isObject(part) ? (part.text ?? part.value) !== undefined && isBlank(part.text ?? part.value) : isBlank(part)));
 	}
 	return value === undefined || value === null || isBlank(value);
 }
@@ -77,4 +95,12 @@ function isBlank(value: JsonValue | undefined): boolean {
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function valueAt(record: JsonObject, path: readonly string[]): JsonValue | undefined {
+	let value: JsonValue | undefined = record;
+	for (const key of path) {
+		value = isObject(value) ? value[key] : undefined;
+	}
+	return value;
 }
