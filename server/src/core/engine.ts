@@ -174,7 +174,7 @@ async function runLint(
 		}
 		const checked = check(text);
 		const format = checked.match?.format;
-		if (checked.parsed.kind === 'value') {
+		if (checked.match !== undefined) {
 			recordCount++;
 		}
 		if (format !== undefined) {

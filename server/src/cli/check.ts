@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { ALL_CATEGORIES, lintLines, parseCategory, parseSeverity, ruleById, type Category, type Settings } from '../core';
+import { ConfigError, loadSettings } from './config';
+import { readLines } from '../node/readLines';
+import { expandPaths } from './files';
+import { jsonReporter } from './reporters/json';
+import { sarifReporter } from './reporters/sarif';
+import { stylishReporter } from './reporters/stylish';
+import type { FileReport, Reporter } from './reporters/types';
+import { UsageError, type CliIo } from './io';
+
+/** Reporters by `--format` name; other commands register more (e.g. html) here. */
+export const REPORTERS: Record<string, Reporter> = {
+	stylish: stylishReporter,
+	json: jsonReporter,
+	sarif: sarifReporter,
+};
+
+export const CHECK_USAGE = `Usage: tunelint check FILE|DIR... [options]
+
+Options:
+  --format stylish|json|sarif   output format (default stylish)
+  --rule ID=SEVERITY            override a rule: off, info, warning or error (repeatable)
+  --category LIST               run only these categories (${ALL_CATEGORIES.join(', ')})
+  --max-warnings N              exit 1 when there are more than N warnings
+  --max-problems N              report at most N line findings per file (counts stay exact; default 10000)
+  --config FILE                 use this config file instead of the nearest .tunelintrc.json
+  --progress                    print progress for large files to stderr
+
+Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.`;
+
+/** `tunelint check`: lints files and prints a report; returns the exit code. */
+export async function runCheck(argv: string[], io: CliIo): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			format: { type: 'string', default: 'stylish' },
+			rule: { type: 'string', multiple: true, default: [] },
+			category: { type: 'string' },
+			'max-warnings': { type: 'string' },
+			'max-problems': { type: 'string' },
+			config: { type: 'string' },
+			progress: { type: 'boolean', default: false },
+			help: { type: 'boolean', default: false },
+		},
+	});
+	if (values.help) {
+		io.out(CHECK_USAGE);
+		return 0;
+	}
+	const reporter = REPORTERS[values.format];
+	if (reporter === undefined) {
+		throw new UsageError(`unknown --format "${values.format}" (use ${Object.keys(REPORTERS).join(', ')})`);
+	}
+	if (positionals.length === 0) {
+		throw new UsageError('no files given');
+	}
+	const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
+	const settings = await settingsFor(values, io);
+	const { files, missing } = await expandPaths(positionals);
+	for (const file of missing) {
+		io.err(`tunelint: ${file}: no such file or directory`);
+	}
+	const reports: FileReport[] = [];
+	for (const file of files) {
+		reports.push(await checkFile(file, settings, values.progress ? io : undefined));
+	}
+	io.out(reporter(reports));
+	const errors = reports.reduce((sum, report) => sum + report.result.counts.error, 0);
+	const warnings = reports.reduce((sum, report) => sum + report.result.counts.warning, 0);
+	if (missing.length > 0) {
+		return 2;
+	}
+	return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
+}
+
+/** Lints one file from disk, streaming. A file that cannot be read is reported and counted as an error. */
+export async function checkFile(file: string, settings: Settings, progress?: CliIo): Promise<FileReport> {
+	const started = performance.now();
+	try {
+		const result = await lintLines(readLines(file), settings, {
+			yieldEvery: 100_000,
+			onProgress: progress === undefined ? undefined : (lines) => progress.err(`tunelint: ${file}: ${lines.toLocaleString('en-US')} lines…`),
+		});
+		return { file, result, durationMs: performance.now() - started };
+	} catch (error) {
+		const message = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+		throw new ConfigError(`${file}: cannot read the file: ${message}`);
+	}
+}
+
+async function settingsFor(values: { rule: string[]; category?: string; config?: string; 'max-problems'?: string }, io: CliIo): Promise<Settings> {
+	const { settings, problems } = await loadSettings(values.config, process.cwd());
+	for (const problem of problems) {
+		io.err(`tunelint: warning: ${problem}`);
+	}
+	settings.maxProblems = optionalCount(values['max-problems'], '--max-problems') ?? 10000;
+	for (const item of values.rule) {
+		const [id, severityText] = item.split('=');
+		const severity = parseSeverity(severityText);
+		if (id === undefined || ruleById(id) === undefined) {
+			throw new UsageError(`--rule ${item}: unknown rule "${id}"`);
+		}
+		if (severity === undefined) {
+			throw new UsageError(`--rule ${item}: severity must be off, info, warning or error`);
+		}
+		settings.rules[id] = severity;
+	}
+	if (values.category !== undefined) {
+		settings.categories = values.category.split(',').map((name): Category => {
+			const category = parseCategory(name.trim());
+			if (category === undefined) {
+				throw new UsageError(`--category: unknown category "${name}" (known: ${ALL_CATEGORIES.join(', ')})`);
+			}
+			return category;
+		});
+	}
+	return settings;
+}
+
+function optionalCount(text: string | undefined, name: string): number | undefined {
+	if (text === undefined) {
+		return undefined;
+	}
+	const value = Number(text);
+	if (!Number.isInteger(value) || value < 0) {
+		throw new UsageError(`${name} must be a whole number ≥ 0, got "${text}"`);
+	}
+	return value;
+}

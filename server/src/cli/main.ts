@@ -1,0 +1,60 @@
+import { CHECK_USAGE, runCheck } from './check';
+import { ConfigError } from './config';
+import { processIo, UsageError, type CliIo } from './io';
+
+/** A subcommand: takes its arguments, returns the exit code. Each lives in its own file. */
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Every subcommand, in one explicit list (`check` is also the default when the first argument is a path). */
+const COMMANDS: Record<string, Command> = {
+	check: runCheck,
+};
+
+const USAGE = `Usage: tunelint <command> [options]
+
+Commands:
+  check FILE|DIR...   lint JSONL datasets (default command)
+
+Run "tunelint <command> --help" for a command's options.
+
+${CHECK_USAGE}`;
+
+/** Runs the CLI and returns the exit code (0 clean, 1 findings, 2 usage or internal error). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+	const [first, ...rest] = argv;
+	if (first === undefined || first === '--help' || first === '-h') {
+		io.out(USAGE);
+		return first === undefined ? 2 : 0;
+	}
+	if (first === '--version') {
+		io.out('0.1.0');
+		return 0;
+	}
+	const command = COMMANDS[first];
+	try {
+		return command === undefined ? await runCheck(argv, io) : await command(rest, io);
+	} catch (error) {
+		if (error instanceof UsageError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
+			io.err(`tunelint: ${error.message}\nRun "tunelint --help" for usage.`);
+			return 2;
+		}
+		if (error instanceof ConfigError) {
+			io.err(`tunelint: ${error.message}`);
+			return 2;
+		}
+		io.err(`tunelint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		return 2;
+	}
+}
+
+if (require.main === module) {
+	main(process.argv.slice(2)).then(
+		(code) => {
+			process.exitCode = code;
+		},
+		(error: unknown) => {
+			process.stderr.write(`tunelint: internal error: ${String(error)}\n`);
+			process.exitCode = 2;
+		},
+	);
+}

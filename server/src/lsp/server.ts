@@ -1,0 +1,205 @@
+import { CodeActionKind, DiagnosticSeverity, DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { DocumentLinter, LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
+import { readLines } from '../node/readLines';
+import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
+import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
+import { hoverMarkdown, toDiagnostics } from './diagnostics';
+import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
+
+/** Lets the event loop run between chunks of lines, so cancellation and other requests get through. */
+const yieldControl = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The last finished lint of a document, for hovers and code actions. */
+interface DocumentState {
+	version: number;
+	result: LintResult;
+}
+
+/**
+ * Wires the engine to an LSP connection: pull diagnostics for open documents (lines cached per document, so an
+ * edit re-checks only the lines it changed), hovers with the evidence, quick fixes, a safe fix-all, and the
+ * "lint file on disk" command that pushes diagnostics for files too large for the editor to synchronise.
+ * Taking the connection as a parameter lets tests run the server in-process.
+ */
+export function startServer(connection: Connection): void {
+	const documents = new TextDocuments(TextDocument);
+	const linters = new Map<string, DocumentLinter>();
+	const states = new Map<string, DocumentState>();
+	const settingsCache = new Map<string, Promise<DocumentSettings>>();
+	const reportedProblems = new Set<string>();
+	let workspaceFolders: string[] = [];
+	let canPullConfiguration = false;
+
+	const settingsOf = (uri: string): Promise<DocumentSettings> => {
+		let cached = settingsCache.get(uri);
+		if (cached === undefined) {
+			const fetchClient: Promise<Partial<ClientSettings> | null> = canPullConfiguration
+				? connection.workspace.getConfiguration({ scopeUri: uri, section: 'tunelint' }).catch(() => null)
+				: Promise.resolve(null);
+			cached = fetchClient.then((client) => resolveSettings(client, workspaceFolderOf(uri, workspaceFolders)));
+			cached.then((resolved) => {
+				for (const problem of resolved.problems.filter((item) => !reportedProblems.has(item))) {
+					reportedProblems.add(problem);
+					connection.console.warn(problem);
+				}
+			}, () => undefined);
+			settingsCache.set(uri, cached);
+		}
+		return cached;
+	};
+
+	const forgetSettings = (): void => {
+		settingsCache.clear();
+		linters.clear();
+		states.clear();
+		connection.languages.diagnostics.refresh().catch(() => undefined);
+	};
+
+	connection.onInitialize((params) => {
+		workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
+		if (workspaceFolders.length === 0 && params.rootUri) {
+			workspaceFolders = [params.rootUri];
+		}
+		canPullConfiguration = params.capabilities.workspace?.configuration === true;
+		return {
+			capabilities: {
+				textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+				diagnosticProvider: { identifier: 'tunelint', interFileDependencies: false, workspaceDiagnostics: false },
+				hoverProvider: true,
+				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+				executeCommandProvider: { commands: [LINT_FILE_ON_DISK_COMMAND] },
+				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+			},
+			serverInfo: { name: 'tunelint', version: '0.1.0' },
+		};
+	});
+
+	connection.onInitialized(() => {
+		if (canPullConfiguration) {
+			connection.workspace.onDidChangeWorkspaceFolders((event) => {
+				workspaceFolders = workspaceFolders.filter((uri) => !event.removed.some((folder) => folder.uri === uri)).concat(event.added.map((folder) => folder.uri));
+				forgetSettings();
+			});
+		}
+	});
+
+	connection.onDidChangeConfiguration(forgetSettings);
+	// The config file may change on disk; the client watches it and tells us.
+	connection.onDidChangeWatchedFiles(forgetSettings);
+
+	connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
+		const uri = params.textDocument.uri;
+		const document = documents.get(uri);
+		if (document === undefined) {
+			return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+		}
+		const { enabled, settings } = await settingsOf(uri);
+		if (!enabled) {
+			return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+		}
+		let linter = linters.get(uri);
+		if (linter === undefined) {
+			linter = new DocumentLinter(settings);
+			linters.set(uri, linter);
+		}
+		const started = performance.now();
+		const version = document.version;
+		let result: LintResult;
+		try {
+			result = await linter.lint(splitLines(document.getText()), { signal: token, yieldControl, yieldEvery: 5000 });
+		} catch (error) {
+			if (error instanceof LintCancelled) {
+				throw new ResponseError(LSPErrorCodes.ServerCancelled, 'lint cancelled by a newer request', { retriggerRequest: true });
+			}
+			throw error;
+		}
+		states.set(uri, { version, result });
+		void connection.sendNotification(STATUS_NOTIFICATION, statusOf(uri, result, performance.now() - started));
+		return { kind: DocumentDiagnosticReportKind.Full, items: toDiagnostics(result, uri, settings.maxProblems) };
+	});
+
+	connection.onHover((params) => {
+		const state = states.get(params.textDocument.uri);
+		if (state === undefined) {
+			return null;
+		}
+		const { line, character } = params.position;
+		const findings = state.result.findings.filter((finding) => finding.scope === 'line' && finding.range.line <= line && line <= finding.range.endLine
+			&& (finding.range.line < line || finding.range.column <= character) && (line < finding.range.endLine || character <= finding.range.endColumn));
+		if (findings.length === 0) {
+			return null;
+		}
+		return { contents: { kind: 'markdown', value: findings.slice(0, 5).map(hoverMarkdown).join('\n\n---\n\n') } };
+	});
+
+	connection.onCodeAction((params) => {
+		const state = states.get(params.textDocument.uri);
+		const document = documents.get(params.textDocument.uri);
+		// A result from an older version of the document would produce edits at the wrong places.
+		if (state === undefined || document === undefined || state.version !== document.version) {
+			return [];
+		}
+		const only = params.context.only;
+		if (only !== undefined && only.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind !== CodeActionKind.QuickFix)) {
+			const action = fixAll(params.textDocument.uri, state.result);
+			return action === undefined ? [] : [action];
+		}
+		return quickFixes(params.textDocument.uri, params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'tunelint'), state.result);
+	});
+
+	connection.onExecuteCommand(async (params, token) => {
+		if (params.command !== LINT_FILE_ON_DISK_COMMAND) {
+			return null;
+		}
+		const uri = String(params.arguments?.[0] ?? '');
+		if (!uri.startsWith('file:')) {
+			throw new ResponseError(LSPErrorCodes.RequestFailed, `Tunelint can only lint files on disk, not ${uri || 'nothing'}.`);
+		}
+		return lintFileOnDisk(connection, uri, await settingsOf(uri), token);
+	});
+
+	documents.onDidClose((event) => {
+		linters.delete(event.document.uri);
+		states.delete(event.document.uri);
+		settingsCache.delete(event.document.uri);
+	});
+
+	documents.listen(connection);
+	connection.listen();
+}
+
+/** Streams a file from disk through the engine and pushes its diagnostics, with cancellable progress. */
+async function lintFileOnDisk(connection: Connection, uri: string, { settings }: DocumentSettings, token: CancellationSignal): Promise<StatusParams> {
+	const file = URI.parse(uri).fsPath;
+	const progress = await connection.window.createWorkDoneProgress();
+	progress.begin('Tunelint: linting file on disk', undefined, file, true);
+	const signal: CancellationSignal = { get isCancellationRequested() { return token.isCancellationRequested || progress.token.isCancellationRequested; } };
+	const started = performance.now();
+	try {
+		const result = await lintLines(readLines(file), settings, {
+			signal,
+			yieldControl,
+			yieldEvery: 20_000,
+			onProgress: (lines) => progress.report(`${lines.toLocaleString('en-US')} lines`),
+		});
+		await connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(result, uri, settings.maxProblems) });
+		const status = statusOf(uri, result, performance.now() - started);
+		void connection.sendNotification(STATUS_NOTIFICATION, status);
+		return status;
+	} catch (error) {
+		if (error instanceof LintCancelled) {
+			throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Linting the file was cancelled.');
+		}
+		const message = `Tunelint could not read ${file}: ${(error as Error).message}`;
+		await connection.sendDiagnostics({ uri, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'tunelint', message }] });
+		throw new ResponseError(LSPErrorCodes.RequestFailed, message);
+	} finally {
+		progress.done();
+	}
+}
+
+function statusOf(uri: string, result: LintResult, durationMs: number): StatusParams {
+	return { uri, records: result.recordCount, format: result.format ?? null, problems: result.counts, truncated: result.truncated, durationMs: Math.round(durationMs) };
+}
