@@ -27,7 +27,7 @@ export const tooFewExamples: FileRule = {
 					return [{ message: `${count} record${count === 1 ? '' : 's'}: fine-tuning needs at least ${minimum} (${recommended}–100 recommended).`, data: { records: count, minimum, recommended } }];
 				}
 				if (count < recommended) {
-					return [{ message: `${count} records: above the minimum of ${minimum}, but ${recommended}–100 are recommended to see a clear improvement.`, severity: 'info', data: { records: count, minimum, recommended } }];
+					return [{ message: `${count} records: the minimum of ${minimum} is met, but ${recommended}–100 are recommended to see a clear improvement.`, severity: 'info', data: { records: count, minimum, recommended } }];
 				}
 				return [];
 			},
