@@ -8,15 +8,23 @@ import { duplicateNear } from './duplicate-near';
 import { emptyContent } from './empty-content';
 import { encoding } from './encoding';
 import { groupLabelAssociation } from './group-label-association';
+import { hiddenUnicode } from './hidden-unicode';
 import { invalidJson } from './invalid-json';
 import { mixedFormat } from './mixed-format';
 import { notAnObject } from './not-an-object';
+import { outlierLength } from './outlier-length';
+import { outlierText } from './outlier-text';
+import { pii } from './pii';
+import { promptInjection } from './prompt-injection';
 import { roleOrder } from './role-order';
 import { schema } from './schema';
+import { secret } from './secret';
 import { splitLeakage } from './split-leakage';
+import { suspiciousPayload } from './suspicious-payload';
 import { templatePlaceholder } from './template-placeholder';
 import { tokenLimit } from './token-limit';
 import { tooFewExamples } from './too-few-examples';
+import { triggerCandidate } from './trigger-candidate';
 import { weight } from './weight';
 
 /**
@@ -46,6 +54,15 @@ export const ALL_RULES: readonly Rule[] = [
 	// fairness
 	demographicRepresentation,
 	groupLabelAssociation,
+	// poisoning
+	triggerCandidate,
+	promptInjection,
+	hiddenUnicode,
+	suspiciousPayload,
+	secret,
+	pii,
+	outlierLength,
+	outlierText,
 ];
 
 /** Looks a rule up by id. */
