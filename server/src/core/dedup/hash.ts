@@ -49,6 +49,18 @@ const SEED_LOW = 0x7a31e5b9;
  * an accidental collision among a million texts about one chance in ten thousand million.
  */
 export function hashString53(text: string): number {
-	const high = hashString32(text, SEED_HIGH) & 0x1fffff;
-	return high * 0x100000000 + hashString32(text, SEED_LOW);
+	let high = SEED_HIGH;
+	let low = SEED_LOW;
+	const length = text.length;
+	let i = 0;
+	for (; i + 1 < length; i += 2) {
+		const word = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+		high = mixWord(high, word);
+		low = mixWord(low, word);
+	}
+	if (i < length) {
+		high = mixWord(high, text.charCodeAt(i));
+		low = mixWord(low, text.charCodeAt(i));
+	}
+	return (fmix32(high ^ length) & 0x1fffff) * 0x100000000 + fmix32(low ^ length);
 }

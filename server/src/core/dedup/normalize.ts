@@ -2,6 +2,8 @@
 
 /** White space, plus the field separator below so that it can never occur inside a normalised field. */
 const WHITESPACE_RUN = /[\s\u001f]+/g;
+/** Anything the run replacement would change: white space other than one plain space, or two in a row. */
+const NEEDS_COLLAPSE = /[^\S ]|\u001f| {2}/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
@@ -10,7 +12,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
  */
 export function normalizeText(text: string): string {
 	const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
-	return composed.toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
+	const lower = composed.toLowerCase();
+	// Most records need no white-space change; testing first avoids copying every string.
+	return (NEEDS_COLLAPSE.test(lower) ? lower.replace(WHITESPACE_RUN, ' ') : lower).trim();
 }
 
 /**

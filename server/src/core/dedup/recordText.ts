@@ -8,7 +8,7 @@ import type { LineInput } from '../rule';
 import { hashString53 } from './hash';
 import { BandKeyHasher, DEFAULT_NEAR_DUPLICATE_OPTIONS, type NearDuplicateOptions } from './nearDuplicates';
 import { normalizeFields } from './normalize';
-import type { ShingleOptions } from './shingles';
+import { jaccard, shingleSet, type ShingleOptions } from './shingles';
 
 /** Which part of a record is compared: everything, the prompt only, or the answer only. */
 export type CompareMode = 'whole' | 'prompt' | 'answer';
@@ -49,9 +49,12 @@ function hasText(fields: readonly string[]): boolean {
 	return fields.some((field) => field.trim() !== '');
 }
 
+/** Memo keys per mode, built once rather than per line. */
+const TEXT_MEMO_KEYS: Record<CompareMode, string> = { whole: 'dedup:text:whole', prompt: 'dedup:text:prompt', answer: 'dedup:text:answer' };
+
 /** The comparable text of a line (memoised per line); undefined for lines without content in `mode`. */
 export function comparableText(input: LineInput, mode: CompareMode): ComparableText | undefined {
-	return input.memo(`dedup:text:${mode}`, () => {
+	return input.memo(TEXT_MEMO_KEYS[mode], () => {
 		const content = input.content();
 		if (content === undefined) {
 			return undefined;
@@ -84,18 +87,70 @@ function clampInteger(value: number, min: number, max: number): number {
 }
 
 /**
- * The LSH bucket keys of a line (memoised per line under the shingle and banding choice); undefined without content.
- * The hasher is shared by the lint run so its scratch buffers are reused.
+ * Per-line near-duplicate features for one lint run: the LSH bucket keys and, for records that meet a candidate, the
+ * shingle set. Both are memoised per line, so after an edit only changed lines are hashed again. The hasher is shared
+ * by the run so its scratch buffers are reused.
  */
-export function lineBandKeys(input: LineInput, mode: CompareMode, hasher: BandKeyHasher, options: NearDuplicateOptions): Uint32Array | undefined {
-	const comparable = comparableText(input, mode);
-	if (comparable === undefined) {
-		return undefined;
+export class LineFeatures {
+	readonly hasher: BandKeyHasher;
+	private readonly keysMemo: string;
+	private readonly setMemo: string;
+
+	constructor(
+		readonly mode: CompareMode,
+		readonly options: NearDuplicateOptions,
+	) {
+		this.hasher = new BandKeyHasher(options);
+		const shingles = `${options.shingles.unit}${options.shingles.size}`;
+		this.keysMemo = `dedup:bands:${mode}:${shingles}:${this.hasher.banding.bands}x${this.hasher.banding.rows}`;
+		this.setMemo = `dedup:set:${mode}:${shingles}`;
 	}
-	const key = `dedup:bands:${mode}:${options.shingles.unit}${options.shingles.size}:${hasher.banding.bands}x${hasher.banding.rows}`;
-	return input.memo(key, () => {
-		const keys = new Uint32Array(hasher.banding.bands);
-		hasher.write(comparable.text, keys, 0, 1);
-		return keys;
-	});
+
+	/** The bucket keys of a line; undefined without content. */
+	bandKeys(input: LineInput): Uint32Array | undefined {
+		const comparable = comparableText(input, this.mode);
+		if (comparable === undefined) {
+			return undefined;
+		}
+		return input.memo(this.keysMemo, () => {
+			const keys = new Uint32Array(this.hasher.banding.bands);
+			this.hasher.write(comparable.text, keys, 0, 1);
+			return keys;
+		});
+	}
+
+	/**
+	 * A small per-line holder for the shingle set, filled only if the record meets a candidate. Rules keep the holder,
+	 * never the line's input (which would keep the parsed record alive on huge files); in the editor the holder is
+	 * memoised with the line, so a re-lint reuses the sets of unchanged lines.
+	 */
+	setHolder(input: LineInput): ShingleSetHolder {
+		return input.memo(this.setMemo, () => ({ set: undefined }));
+	}
+}
+
+/** See `LineFeatures.setHolder`. */
+export interface ShingleSetHolder {
+	set: Uint32Array | undefined;
+}
+
+/**
+ * Exact Jaccard similarity of slots, with shingle sets stored in their holders until `maxStoredValues` hash values are
+ * held (about 4 bytes each); past that, sets are computed and dropped, so memory stays bounded on huge templated files.
+ */
+export function holderSimilarity(texts: readonly string[], holders: readonly ShingleSetHolder[], shingles: ShingleOptions, maxStoredValues = 25_000_000): (a: number, b: number) => number {
+	let stored = 0;
+	const setOf = (slot: number): Uint32Array => {
+		const holder = holders[slot];
+		if (holder.set !== undefined) {
+			return holder.set;
+		}
+		const set = shingleSet(texts[slot], shingles);
+		if (stored + set.length <= maxStoredValues) {
+			holder.set = set;
+			stored += set.length;
+		}
+		return set;
+	};
+	return (a, b) => jaccard(setOf(a), setOf(b));
 }

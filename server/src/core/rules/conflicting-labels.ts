@@ -89,8 +89,14 @@ export const conflictingLabels: FileRule = {
 	},
 };
 
-/** The input and output of a record; undefined when it has no output to disagree about (plain text, prompt-only). */
+/** The claim of a line, memoised per line text (the line number is filled in per lint). */
 function claimOf(entry: LineEntry): Claim | undefined {
+	const claim = entry.memo('conflicting-labels:claim', () => claimOfContent(entry));
+	return claim === undefined ? undefined : { ...claim, line: entry.line };
+}
+
+/** The input and output of a record; undefined when it has no output to disagree about (plain text, prompt-only). */
+function claimOfContent(entry: LineEntry): Claim | undefined {
 	const content = entry.content();
 	if (content === undefined) {
 		return undefined;

@@ -1,8 +1,7 @@
 import { probabilityCurve } from '../dedup/lsh';
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
-import { BandKeyHasher, cachedSimilarity, clusterByBands } from '../dedup/nearDuplicates';
-import { comparableText, lineBandKeys, nearDuplicateOptions } from '../dedup/recordText';
-import { shingleSet } from '../dedup/shingles';
+import { clusterByBands } from '../dedup/nearDuplicates';
+import { comparableText, holderSimilarity, LineFeatures, nearDuplicateOptions, type ShingleSetHolder } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule } from '../rule';
 import { compareMode } from './duplicate-exact';
 
@@ -20,13 +19,15 @@ export const duplicateNear: FileRule = {
 	start(ruleOptions, settings) {
 		const mode = compareMode(ruleOptions.string('compare', 'whole'));
 		const options = nearDuplicateOptions(ruleOptions);
-		const hasher = new BandKeyHasher(options);
+		const features = new LineFeatures(mode, options);
+		const hasher = features.hasher;
 		const bands = hasher.banding.bands;
-		// One slot per distinct text: its first line, its line length, its normalised text and its bucket keys.
+		// One slot per distinct text: its first line, line length, normalised text, shingle-set holder and bucket keys.
 		const seen = new Set<number>();
+		const texts: string[] = [];
+		const holders: ShingleSetHolder[] = [];
 		const lines: number[] = [];
 		const lengths: number[] = [];
-		const texts: string[] = [];
 		let keys = new Uint32Array(1024 * bands);
 		return {
 			add(entry) {
@@ -34,7 +35,7 @@ export const duplicateNear: FileRule = {
 				if (comparable === undefined || seen.has(comparable.hash)) {
 					return;
 				}
-				const lineKeys = lineBandKeys(entry, mode, hasher, options);
+				const lineKeys = features.bandKeys(entry);
 				if (lineKeys === undefined) {
 					return;
 				}
@@ -49,6 +50,7 @@ export const duplicateNear: FileRule = {
 				lines.push(entry.line);
 				lengths.push(entry.parsed.text.length);
 				texts.push(comparable.text);
+				holders.push(features.setHolder(entry));
 			},
 			finish() {
 				const count = texts.length;
@@ -58,7 +60,7 @@ export const duplicateNear: FileRule = {
 						byBand[band * count + slot] = keys[slot * bands + band];
 					}
 				}
-				const similarity = cachedSimilarity((slot) => shingleSet(texts[slot], options.shingles));
+				const similarity = holderSimilarity(texts, holders, options.shingles);
 				const result = clusterByBands(byBand, new Uint8Array(count).fill(1), hasher.banding, similarity, options);
 				const nearest = new Map<number, { other: number; similarity: number }>();
 				for (const pair of result.pairs) {
