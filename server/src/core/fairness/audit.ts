@@ -15,6 +15,7 @@ import {
 	type GroupTally,
 	measureAssociation,
 	measureRepresentation,
+	type RecordGroups,
 	recordGroups,
 	type RepresentationOptions,
 } from './measures';
@@ -29,6 +30,19 @@ export interface RecordMentions {
 export function recordMentions(content: RecordContent, lexicon: Lexicon): RecordMentions {
 	const rest = [content.answer, content.rejected ?? ''].filter((text) => text !== '').join('\n');
 	return { prompt: matchGroups(content.prompt, lexicon), rest: rest === '' ? [] : matchGroups(rest, lexicon) };
+}
+
+/** The groups of a record: in all its content (representation) and in its prompt (association). */
+export interface RecordGroupSets {
+	all: RecordGroups;
+	prompt: RecordGroups;
+}
+
+/** Groups the mentions of a record; cheap to cache per line together with the mentions. */
+export function recordGroupSets(mentions: RecordMentions, includeAmbiguous: boolean): RecordGroupSets {
+	const prompt = recordGroups(mentions.prompt, includeAmbiguous);
+	const all = mentions.rest.length === 0 ? prompt : recordGroups([...mentions.prompt, ...mentions.rest], includeAmbiguous);
+	return { all, prompt };
 }
 
 /** Where the labels of the association come from. */
@@ -59,11 +73,11 @@ export interface DemographicAudit {
 
 /** Collects records and computes the audit at the end; memory is bounded by groups × labels, not by records. */
 export interface AuditAccumulator {
-	add(content: RecordContent | undefined, mentions?: RecordMentions): void;
+	add(content: RecordContent | undefined, groups?: RecordGroupSets): void;
 	finish(): DemographicAudit;
 }
 
-/** Starts an audit; pass the mentions to `add` when they are cached (per line), otherwise they are computed. */
+/** Starts an audit; pass the record's groups to `add` when they are cached (per line), otherwise they are computed. */
 export function startAudit(lexicon: Lexicon, options: AuditOptions): AuditAccumulator {
 	const representation = emptyTally();
 	const byLabel = emptyTally();
@@ -73,15 +87,14 @@ export function startAudit(lexicon: Lexicon, options: AuditOptions): AuditAccumu
 	let skippedWithoutText = 0;
 	let unlabelled = 0;
 	return {
-		add(content, mentions) {
+		add(content, groups) {
 			if (content === undefined || content.text.trim() === '') {
 				skippedWithoutText++;
 				return;
 			}
 			records++;
-			const found = mentions ?? recordMentions(content, lexicon);
-			addToTally(representation, recordGroups([...found.prompt, ...found.rest], options.includeAmbiguous));
-			const promptGroups = recordGroups(found.prompt, options.includeAmbiguous);
+			const { all, prompt: promptGroups } = groups ?? recordGroupSets(recordMentions(content, lexicon), options.includeAmbiguous);
+			addToTally(representation, all);
 			if (content.label !== undefined) {
 				addToTally(byLabel, promptGroups, content.label);
 			} else if (content.answer.trim() !== '') {

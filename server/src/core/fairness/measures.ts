@@ -22,6 +22,9 @@ export interface GroupSighting {
 	terms: string[];
 }
 
+/** The groups of a record without mentions (most records of most datasets); shared, never modified. */
+const NO_GROUPS: RecordGroups = { groups: new Map(), ambiguousOnly: new Map() };
+
 /** The key of a group in maps: `axis/group`. */
 export function groupKey(axis: string, group: string): string {
 	return `${axis}/${group}`;
@@ -29,6 +32,9 @@ export function groupKey(axis: string, group: string): string {
 
 /** Collects the groups of a record's mentions; ambiguous mentions count as mentions only when `includeAmbiguous` is set. */
 export function recordGroups(mentions: readonly GroupMention[], includeAmbiguous: boolean): RecordGroups {
+	if (mentions.length === 0) {
+		return NO_GROUPS;
+	}
 	const groups = new Map<string, GroupSighting>();
 	const ambiguousOnly = new Map<string, GroupSighting>();
 	for (const mention of mentions) {

@@ -1,7 +1,7 @@
 import { startAudit } from '../fairness/audit';
 import type { AxisRepresentation } from '../fairness/measures';
 import { lexiconErrorFinding, percent } from '../fairness/messages';
-import { auditOptionsFrom, lineMentions } from '../fairness/ruleInput';
+import { auditOptionsFrom, lineGroups } from '../fairness/ruleInput';
 import { fairnessLexicon } from '../fairness/settings';
 import type { FileFindingDraft, FileRule } from '../rule';
 
@@ -17,11 +17,11 @@ export const demographicRepresentation: FileRule = {
 	defaultSeverity: 'info',
 	start(options, settings) {
 		const { lexicon, error } = fairnessLexicon(settings);
-		const audit = startAudit(lexicon, auditOptionsFrom(options));
+		const auditOptions = auditOptionsFrom(options);
+		const audit = startAudit(lexicon, auditOptions);
 		return {
 			add(entry) {
-				const content = entry.content();
-				audit.add(content, content === undefined ? undefined : lineMentions(entry, lexicon));
+				audit.add(entry.content(), lineGroups(entry, lexicon, auditOptions.includeAmbiguous)?.groups);
 			},
 			finish() {
 				const result = audit.finish();

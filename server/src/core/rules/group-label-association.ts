@@ -1,8 +1,8 @@
 import { type LabelSource, startAudit } from '../fairness/audit';
 import { matchGroups } from '../fairness/matcher';
-import { type AssociationRow, groupKey, recordGroups } from '../fairness/measures';
+import { type AssociationRow, groupKey } from '../fairness/measures';
 import { formatPValue, lexiconErrorFinding, percent } from '../fairness/messages';
-import { auditOptionsFrom, lineMentions } from '../fairness/ruleInput';
+import { auditOptionsFrom, lineGroups } from '../fairness/ruleInput';
 import { fairnessLexicon } from '../fairness/settings';
 import type { FileFindingDraft, FileRule } from '../rule';
 
@@ -27,19 +27,15 @@ export const groupLabelAssociation: FileRule = {
 		const markMentions = options.boolean('markMentions', false);
 		const maxMarkers = options.number('maxMarkers', DEFAULT_MAX_MARKERS);
 		// Only kept when markers are on: line number → groups its prompt mentions.
-		const lineGroups = new Map<number, string[]>();
+		const groupsOfLine = new Map<number, string[]>();
 		const lineTexts = new Map<number, string>();
 		return {
 			add(entry) {
-				const content = entry.content();
-				const mentions = content === undefined ? undefined : lineMentions(entry, lexicon);
-				audit.add(content, mentions);
-				if (markMentions && mentions !== undefined && mentions.prompt.length > 0) {
-					const groups = [...recordGroups(mentions.prompt, auditOptions.includeAmbiguous).groups.keys()];
-					if (groups.length > 0) {
-						lineGroups.set(entry.line, groups);
-						lineTexts.set(entry.line, entry.parsed.text);
-					}
+				const found = lineGroups(entry, lexicon, auditOptions.includeAmbiguous);
+				audit.add(entry.content(), found?.groups);
+				if (markMentions && found !== undefined && found.groups.prompt.groups.size > 0) {
+					groupsOfLine.set(entry.line, [...found.groups.prompt.groups.keys()]);
+					lineTexts.set(entry.line, entry.parsed.text);
 				}
 			},
 			finish() {
@@ -53,7 +49,7 @@ export const groupLabelAssociation: FileRule = {
 					findings.push(associationFinding(row, result.labelSource, result.association.tests, sameLabel));
 				}
 				if (markMentions) {
-					findings.push(...mentionMarkers(significant, lineGroups, lineTexts, lexicon, maxMarkers));
+					findings.push(...mentionMarkers(significant, groupsOfLine, lineTexts, lexicon, maxMarkers));
 				}
 				return findings;
 			},
