@@ -16,6 +16,9 @@ import { outlierLength } from './outlier-length';
 import { outlierText } from './outlier-text';
 import { pii } from './pii';
 import { promptInjection } from './prompt-injection';
+import { provenanceMismatch } from './provenance-mismatch';
+import { provenanceSignature } from './provenance-signature';
+import { provenanceUnlocked } from './provenance-unlocked';
 import { roleOrder } from './role-order';
 import { schema } from './schema';
 import { secret } from './secret';
@@ -25,6 +28,7 @@ import { templatePlaceholder } from './template-placeholder';
 import { tokenLimit } from './token-limit';
 import { tooFewExamples } from './too-few-examples';
 import { triggerCandidate } from './trigger-candidate';
+import { untrustedSource } from './untrusted-source';
 import { weight } from './weight';
 
 /**
@@ -63,6 +67,11 @@ export const ALL_RULES: readonly Rule[] = [
 	pii,
 	outlierLength,
 	outlierText,
+	// provenance
+	provenanceMismatch,
+	provenanceUnlocked,
+	provenanceSignature,
+	untrustedSource,
 ];
 
 /** Looks a rule up by id. */
