@@ -3,7 +3,7 @@
  * reacts when the connection breaks.
  */
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import {
 	CloseAction,
 	ErrorAction,
@@ -63,6 +63,9 @@ export function createLanguageClient(
 	};
 	const clientOptions: LanguageClientOptions = {
 		documentSelector: DOCUMENT_SELECTOR,
+		// Pulled diagnostics go to the collection named by the server's identifier ('tunelint'); this one holds
+		// only the diagnostics pushed for files linted from disk, and a distinct name avoids a duplicate-name clash.
+		diagnosticCollectionName: 'tunelint-disk',
 		diagnosticPullOptions: { onChange: true, onSave: true },
 		synchronize: { configurationSection: SETTINGS_SECTION },
 		outputChannel,
@@ -71,6 +74,9 @@ export function createLanguageClient(
 		errorHandler: connectionErrorHandler(() => hooks.onConnectionClosed()),
 		middleware: {
 			workspace: { configuration: provideConfiguration },
+			// Diagnostics pushed for a file linted from disk would duplicate the pulled ones of an open document, and
+			// describe the file on disk rather than the editor's text; the open document's own diagnostics win.
+			handleDiagnostics: (uri, diagnostics, next) => next(uri, isOpenDocument(uri) ? [] : diagnostics),
 			handleWorkDoneProgress: (token, value, next) => {
 				if (!hooks.routeProgress(token, value)) {
 					next(token, value);
@@ -98,4 +104,9 @@ export function restartResult(message: string): CloseHandlerResult {
 /** The result that leaves the server stopped; the caller has already told the user. */
 export function giveUpResult(message: string): CloseHandlerResult {
 	return { action: CloseAction.DoNotRestart, message, handled: true };
+}
+
+function isOpenDocument(uri: vscode.Uri): boolean {
+	const key = uri.toString();
+	return vscode.workspace.textDocuments.some((document) => document.uri.toString() === key);
 }

@@ -125,14 +125,19 @@ export class Ctx implements vscode.Disposable {
 		this.currentClient = client;
 		this.clientDisposables.push(
 			client.onDidChangeState((event) => this.onStateChange(event.newState)),
+			// Once a file linted from disk is opened, its pulled diagnostics replace the pushed ones.
+			vscode.workspace.onDidOpenTextDocument((document) => client.diagnostics?.delete(document.uri)),
 			client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
 				if (isStatusParams(params)) {
 					this.status.update(params);
 				}
 			}),
 		);
+		const started = Date.now();
+		this.outputChannel.info(`Starting the Tunelint server (${bundle}).`);
 		try {
 			await client.start();
+			this.outputChannel.info(`The Tunelint server is running (started in ${Date.now() - started} ms).`);
 			return client;
 		} catch (error) {
 			this.reportStartFailure(`The Tunelint server failed to start: ${errorMessage(error)}`);
