@@ -76,39 +76,44 @@ export async function screenshot(page, name) {
 }
 
 /**
- * Opens the Problems panel (Ctrl+Shift+M), maximizes it so every row is drawn, and waits until it shows
- * `expectedCount` problems, or until `timeoutMs` passes; then returns the rows as a person reads them.
+ * Opens the Problems panel (Ctrl+Shift+M), maximizes it so every row is drawn, waits until `fileName` shows
+ * `expectedCount` problems (or `timeoutMs` passes), and returns that file's rows as a person reads them.
  * @returns {Promise<Array<{ severity: string, message: string, source: string, code: string, line: number, column: number }>>}
  */
-export async function readProblems(page, { expectedCount, timeoutMs = 30_000 } = {}) {
+export async function readProblems(page, fileName, { expectedCount, timeoutMs = 30_000 } = {}) {
 	await showProblemsPanel(page);
-	if (expectedCount !== undefined) {
-		await page.waitForFunction(
-			(count) => document.querySelectorAll('.markers-panel .monaco-list-row .marker-message-details-container').length === count,
-			expectedCount,
-			{ timeout: timeoutMs },
-		).catch(() => undefined);
-	} else {
-		await page.locator('.markers-panel .marker-message-details-container').first().waitFor({ timeout: timeoutMs });
+	const readRows = () => page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, wantedFile) => {
+		const problems = [];
+		let currentFile = '';
+		for (const row of rows) {
+			if (row.getAttribute('aria-level') === '1') {
+				currentFile = row.querySelector('.label-name')?.textContent?.trim() ?? '';
+				continue;
+			}
+			if (currentFile !== wantedFile || !row.querySelector('.marker-message-details-container')) {
+				continue;
+			}
+			const text = (selector) => row.querySelector(selector)?.textContent?.trim() ?? '';
+			const position = /Ln (\d+), Col (\d+)/.exec(text('.marker-line')) ?? [];
+			const icon = row.querySelector('.marker-icon');
+			problems.push({
+				severity: ['error', 'warning', 'info'].find((name) => icon?.classList.contains(name)) ?? 'unknown',
+				message: text('.marker-message'),
+				source: text('.marker-source'),
+				code: text('.marker-code'),
+				line: Number(position[1]),
+				column: Number(position[2]),
+			});
+		}
+		return problems;
+	}, fileName);
+	const deadline = Date.now() + timeoutMs;
+	let problems = await readRows();
+	while (Date.now() < deadline && (expectedCount === undefined ? problems.length === 0 : problems.length !== expectedCount)) {
+		await delay(250);
+		problems = await readRows();
 	}
-	return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
-		rows
-			.filter((row) => row.querySelector('.marker-message-details-container'))
-			.map((row) => {
-				const text = (selector) => row.querySelector(selector)?.textContent?.trim() ?? '';
-				const position = /Ln (\d+), Col (\d+)/.exec(text('.marker-line')) ?? [];
-				const icon = row.querySelector('.marker-icon');
-				const severity = ['error', 'warning', 'info'].find((name) => icon?.classList.contains(name)) ?? 'unknown';
-				return {
-					severity,
-					message: text('.marker-message'),
-					source: text('.marker-source'),
-					code: text('.marker-code'),
-					line: Number(position[1]),
-					column: Number(position[2]),
-				};
-			}),
-	);
+	return problems;
 }
 
 /** Opens the Problems panel and makes it tall enough that its virtual list draws every row of a small fixture. */
@@ -141,18 +146,38 @@ export async function goToLine(page, line) {
 	await page.locator('.statusbar-item', { hasText: `Ln ${line},` }).waitFor();
 }
 
-/** Hovers the mouse over the first squiggle of the given severity and returns the hover widget's text. */
-export async function hoverSquiggle(page, severity = 'error') {
-	const squiggle = page.locator(`.editor-instance .squiggly-${severity}`).first();
-	await squiggle.waitFor();
-	const box = await squiggle.boundingBox();
-	if (!box) {
-		throw new Error(`the ${severity} squiggle has no box on screen`);
-	}
-	// Move in two steps: the editor starts its hover delay on a mouse move inside the decoration.
-	await page.mouse.move(box.x + 2, box.y + box.height / 2);
-	await page.mouse.move(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2);
-	const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents, .monaco-hover:not(.hidden) .hover-row').first();
+/**
+ * Hovers the mouse over a squiggle of the given severity on a 1-based line of the active editor and returns the
+ * text of the hover that opens.
+ */
+export async function hoverSquiggle(page, line, severity) {
+	const handle = await page.waitForFunction(
+		({ line, severity }) => {
+			const editor = document.querySelector('.editor-instance .monaco-editor');
+			const lineNumber = [...(editor?.querySelectorAll('.margin-view-overlays .line-numbers') ?? [])]
+				.find((element) => element.textContent?.trim() === String(line));
+			if (!lineNumber) {
+				return undefined;
+			}
+			const lineBox = lineNumber.getBoundingClientRect();
+			const squiggle = [...editor.querySelectorAll(`.squiggly-${severity}`)].find((element) => {
+				const box = element.getBoundingClientRect();
+				return box.width > 0 && Math.abs(box.top + box.height / 2 - (lineBox.top + lineBox.height / 2)) < lineBox.height / 2;
+			});
+			if (!squiggle) {
+				return undefined;
+			}
+			const box = squiggle.getBoundingClientRect();
+			return { x: box.left, y: box.top + box.height / 2, width: box.width };
+		},
+		{ line, severity },
+		{ timeout: 15_000 },
+	);
+	const target = await handle.jsonValue();
+	// Two moves inside the decoration: the editor starts its hover delay on a mouse move over it.
+	await page.mouse.move(target.x + 1, target.y);
+	await page.mouse.move(target.x + Math.min(target.width / 2, 12), target.y);
+	const hover = page.locator('.monaco-hover:not(.hidden) .hover-row').first();
 	await hover.waitFor({ timeout: 15_000 });
 	return page.locator('.monaco-hover:not(.hidden)').first().innerText();
 }

@@ -1,0 +1,128 @@
+// End-to-end scenarios in a real VS Code workbench (code-server 4.100.3 in headless Chromium): what a person
+// sees after installing the packaged extension. Run with `npm run test:e2e`, which installs code-server first.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { REPO_ROOT } from './paths.mjs';
+import { startSession } from './session.mjs';
+import {
+	applyQuickFix,
+	goToLine,
+	hidePanel,
+	hoverSquiggle,
+	openFile,
+	readProblems,
+	saveActiveEditor,
+	screenshot,
+	waitForFileContent,
+} from './workbench.mjs';
+
+const SCENARIO_TIMEOUT_MS = 120_000;
+const SESSION_TIMEOUT_MS = 180_000;
+
+/** The workspace: fixtures with known defects, copied so the tests may edit them. */
+const WORKSPACE_FILES = {
+	'invalid.jsonl': join(REPO_ROOT, 'test-fixtures', 'invalid-json', 'bad.jsonl'),
+	'duplicates.jsonl': join(REPO_ROOT, 'test-fixtures', 'duplicate-exact', 'bad.jsonl'),
+};
+
+/**
+ * What the CLI (the same engine) reports for a fixture with default settings: the Problems panel must agree.
+ * @returns {Array<{ ruleId: string, severity: string, message: string, line: number, column: number }>}
+ */
+function cliFindings(path) {
+	let output;
+	try {
+		output = execFileSync(process.execPath, [join(REPO_ROOT, 'server', 'out', 'cli.js'), 'check', path, '--format', 'json'], { encoding: 'utf8' });
+	} catch (error) {
+		// Exit code 1 only says that errors were found; the JSON is on stdout all the same.
+		output = error.stdout;
+	}
+	return JSON.parse(output);
+}
+
+/** Runs a scenario body and leaves a screenshot named after it, also when it fails. */
+async function withScreenshot(page, name, body) {
+	try {
+		await body();
+	} finally {
+		await screenshot(page, name).catch(() => undefined);
+	}
+}
+
+describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESSION_TIMEOUT_MS + 6 * SCENARIO_TIMEOUT_MS }, () => {
+	/** @type {Awaited<ReturnType<typeof startSession>>} */
+	let session;
+
+	before(async () => {
+		session = await startSession({ workspaceFiles: WORKSPACE_FILES });
+	}, { timeout: SESSION_TIMEOUT_MS });
+
+	after(async () => {
+		await session?.stop();
+	});
+
+	it('opening a fixture with known defects fills the Problems panel with its findings', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+		const { page } = session;
+		const expected = cliFindings(WORKSPACE_FILES['invalid.jsonl']);
+		assert.ok(expected.length >= 5, 'the fixture should have several findings');
+		await withScreenshot(page, '1-problems-panel', async () => {
+			await openFile(page, 'invalid.jsonl');
+			const problems = await readProblems(page, 'invalid.jsonl', { expectedCount: expected.length });
+			assert.equal(problems.length, expected.length, `Problems panel rows: ${JSON.stringify(problems, null, 1)}`);
+			assert.ok(problems.every((problem) => problem.source === 'tunelint'), 'every problem comes from tunelint');
+			const seen = problems.map((p) => `${p.code} ${p.severity} ${p.line}:${p.column}`).sort();
+			const wanted = expected.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}`).sort();
+			assert.deepEqual(seen, wanted);
+			for (const ruleId of ['invalid-json', 'blank-line', 'bom', 'too-few-examples']) {
+				assert.ok(problems.some((problem) => problem.code === ruleId), `the panel lists ${ruleId}`);
+			}
+		});
+	});
+
+	it('hovering a squiggle shows the explanation of the finding', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+		const { page } = session;
+		const finding = cliFindings(WORKSPACE_FILES['invalid.jsonl']).find((f) => f.ruleId === 'invalid-json');
+		assert.ok(finding, 'the fixture has an invalid-json finding');
+		await withScreenshot(page, '2-hover', async () => {
+			await hidePanel(page);
+			await openFile(page, 'invalid.jsonl');
+			const hoverText = await hoverSquiggle(page, finding.line, 'error');
+			assert.match(hoverText, /invalid-json/);
+			assert.ok(hoverText.includes(finding.message), `the hover shows "${finding.message}"; it shows:\n${hoverText}`);
+		});
+		await page.keyboard.press('Escape');
+	});
+
+	it('the quick fix on a duplicate removes the line, and undo brings it back byte for byte', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+		const { page, workspace } = session;
+		const path = join(workspace, 'duplicates.jsonl');
+		const original = readFileSync(path);
+		const originalLines = original.toString('utf8').split('\n');
+		// Line 3 is an exact copy of line 1 (see test-fixtures/duplicate-exact/bad.expected.json).
+		const duplicateLine = 3;
+		await withScreenshot(page, '3-quick-fix', async () => {
+			await openFile(page, 'duplicates.jsonl');
+			await hoverSquiggle(page, duplicateLine, 'warning');
+			await page.keyboard.press('Escape');
+			await goToLine(page, duplicateLine);
+			await applyQuickFix(page, 'Delete this duplicate');
+			await saveActiveEditor(page);
+			const fixed = await waitForFileContent(path, (content) => !content.equals(original));
+			const expectedLines = originalLines.filter((_, index) => index !== duplicateLine - 1);
+			assert.equal(fixed.toString('utf8'), expectedLines.join('\n'), 'exactly the duplicate line is gone');
+		});
+		await withScreenshot(page, '3-quick-fix-undone', async () => {
+			await page.keyboard.press('Control+Z');
+			// Undoing a workspace edit saves the file again when it was saved after the edit; save if it did not.
+			await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'attached', timeout: 2_000 })
+				.then(() => saveActiveEditor(page), () => undefined);
+			const restored = await waitForFileContent(path, (content) => content.equals(original));
+			assert.ok(restored.equals(original), 'undo restores the file byte for byte');
+			await page.locator('.editor-instance .squiggly-warning').first().waitFor();
+		});
+	});
+});
