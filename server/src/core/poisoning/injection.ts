@@ -21,10 +21,10 @@ export interface InjectionMatch {
 
 const STRONG_VERBS = ['ignore', 'ignoring', 'ignored', 'disregard', 'disregarding', 'forget', 'forgetting', 'bypass', 'bypassing', 'override', 'overriding', 'overrule', 'neglect', 'overlook', 'nullify', 'supersede', 'circumvent'];
 const WEAK_VERBS = ['skip', 'omit', 'discard', 'dismiss', 'abandon', 'drop', 'ditch', 'scrap', 'erase', 'delete', 'clear', 'reset', 'remove', 'cancel', 'overwrite', 'throw', 'toss', 'set aside', 'put aside', 'stop following', 'stop obeying', 'do not follow', 'dont follow', 'do not obey', 'dont obey', 'no longer follow', 'pay no attention to', 'pay no heed to'];
-const QUALIFIERS = ['all', 'any', 'every', 'each', 'previous', 'previously', 'prior', 'above', 'preceding', 'earlier', 'initial', 'original', 'foregoing', 'former', 'your', 'system', 'given', 'old', 'past', 'existing', 'default', 'safety', 'ethical', 'moral', 'developer', 'openai', 'before', 'aforementioned', 'pre', 'preset', 'programmed', 'built'];
-const STRONG_OBJECTS = ['instruction', 'instructions', 'directive', 'directives', 'guideline', 'guidelines', 'programming', 'rules', 'rule', 'prompt', 'prompts', 'constraints', 'restrictions', 'safeguards', 'policies', 'policy', 'filters', 'training', 'guidance', 'directions', 'orders', 'commands', 'command', 'limitations', 'boundaries', 'protocols', 'principles', 'parameters', 'mandates', 'conditioning'];
-const WEAK_OBJECTS = ['context', 'messages', 'text', 'input', 'conversation', 'everything', 'anything', 'settings', 'configuration', 'content'];
-const AFTER_EVERYTHING = ['above', 'before', 'previous', 'previously', 'prior', 'earlier', 'preceding', 'so far', 'you were told', 'you have been told', 'you ve been told', 'you were taught', 'you know', 'you learned', 'you were given'];
+const QUALIFIERS = ['all', 'any', 'every', 'each', 'those', 'these', 'previous', 'previously', 'prior', 'above', 'preceding', 'earlier', 'initial', 'original', 'foregoing', 'former', 'your', 'system', 'given', 'old', 'past', 'existing', 'default', 'safety', 'ethical', 'moral', 'developer', 'openai', 'before', 'aforementioned', 'pre', 'preset', 'programmed', 'built'];
+const STRONG_OBJECTS = ['context', 'instruction', 'instructions', 'directive', 'directives', 'guideline', 'guidelines', 'programming', 'rules', 'rule', 'prompt', 'prompts', 'constraints', 'restrictions', 'safeguards', 'policies', 'policy', 'filters', 'training', 'guidance', 'directions', 'orders', 'commands', 'command', 'limitations', 'boundaries', 'protocols', 'principles', 'parameters', 'mandates', 'conditioning'];
+const WEAK_OBJECTS = ['messages', 'text', 'input', 'conversation', 'everything', 'anything', 'settings', 'configuration', 'content'];
+const AFTER_EVERYTHING = ['but this', 'except this', 'but the following', 'except the following', 'above', 'before', 'previous', 'previously', 'prior', 'earlier', 'preceding', 'so far', 'you were told', 'you have been told', 'you ve been told', 'you were taught', 'you know', 'you learned', 'you were given'];
 const JAILBREAK_ADJECTIVES = ['unrestricted', 'unfiltered', 'uncensored', 'jailbroken', 'amoral', 'unethical', 'unbound', 'unshackled', 'unchained', 'unlimited', 'lawless', 'evil', 'rogue', 'immoral', 'liberated'];
 /** Adjectives that describe a jailbroken model on their own, without a role-play verb. */
 const STRONG_JAILBREAK_ADJECTIVES = ['unrestricted', 'unfiltered', 'uncensored', 'jailbroken', 'amoral', 'unbound', 'unshackled', 'unchained', 'liberated'];
@@ -36,7 +36,7 @@ const SECRET_OBJECTS = ['system prompt', 'system message', 'system instructions'
 const PROTECTED = new Set(['border', 'borders', 'roles', 'role', 'contest', 'contents', 'commend', 'commends', 'ignores', 'prints', 'former', 'formed', 'forget', 'direction', 'guideline', 'rulers', 'orderly', 'reset', 'resets', 'polite', 'police', 'policed', 'prompted', 'trainings', 'removes', 'clears', 'context', 'contexts', 'filers', 'fillers']);
 
 const LEXICON = new FuzzyLexicon(
-	[...STRONG_VERBS, ...WEAK_VERBS, ...QUALIFIERS, ...STRONG_OBJECTS, ...WEAK_OBJECTS, ...JAILBREAK_ADJECTIVES, ...LIMIT_NOUNS, ...REVEAL_VERBS, 'instructions', 'anything', 'developer', 'character', 'jailbreak', 'pretend', 'roleplay', 'restricted', 'verbatim']
+	[...STRONG_VERBS, ...WEAK_VERBS, ...QUALIFIERS, ...STRONG_OBJECTS, ...WEAK_OBJECTS, ...JAILBREAK_ADJECTIVES, ...LIMIT_NOUNS, ...REVEAL_VERBS, 'instructions', 'anything', 'developer', 'character', 'jailbreak', 'pretend', 'roleplay', 'restricted', 'verbatim', 'above', 'text', 'words', 'were', 'every', 'show', 'give', 'tell', 'print', 'only', 'test', 'now']
 		.flatMap((phrase) => phrase.split(' ')),
 	PROTECTED,
 );
@@ -74,10 +74,15 @@ const PATTERNS: ReadonlyArray<{ starts: readonly string[]; kind: InjectionKind; 
 	// "ignore everything above", "forget what you were told".
 	{ starts: STRONG_VERBS, kind: 'override', regex: new RegExp(`(?<![^ ])${NEGATION}(?:${V_STRONG}) (?:everything|anything|all) ${gap(3)}(?:${AFTER})(?![^ ])`, 'y') },
 	// Weaker verbs need both a qualifier and a strong object: "set aside your earlier guidelines".
-	{ starts: WEAK_VERBS, kind: 'override', regex: new RegExp(`(?<![^ ])${NEGATION}(?:${V_WEAK}) ${gap(2)}(?:${QUAL}) ${gap(2)}(?:${O_STRONG})(?![^ ])`, 'y') },
+	{ starts: WEAK_VERBS, kind: 'override', regex: new RegExp(`(?<![^ ])${NEGATION}(?:${V_WEAK}) ${gap(3)}(?:${QUAL}) ${gap(3)}(?:${O_STRONG})(?![^ ])`, 'y') },
+	// "the directions above were only a test", "the rules before are void".
+	{ starts: [...STRONG_OBJECTS, ...WEAK_OBJECTS], kind: 'override', regex: new RegExp(`(?<![^ ])(?:${O_STRONG}|${O_WEAK}) (?:above|before|so far|you were given|you have been given) (?:are|were|is|was|have been|has been) ${gap(2)}(?:fake|false|wrong|void|invalid|cancelled|canceled|obsolete|irrelevant|outdated|revoked|deprecated|null|a test|test|a joke|a trick|not real|overridden|replaced|suspended|lifted)(?![^ ])`, 'y') },
 	// Declarations that void the real instructions: "the previous instructions were fake", "your new instructions are".
 	{ starts: ['the', 'your', 'all', 'any', 'above', 'previous', 'prior', 'earlier', 'preceding', 'original', 'old', 'former'], kind: 'override', regex: new RegExp(`(?<![^ ])(?:the |your |all |any )?(?:above|previous|prior|earlier|preceding|original|old|former) (?:${O_STRONG}|${O_WEAK}) (?:are|were|is|was|have been|has been|no longer) ${gap(2)}(?:fake|false|wrong|void|invalid|cancelled|canceled|obsolete|irrelevant|outdated|revoked|deprecated|null|apply|valid|a test|not real|overridden|replaced|suspended|lifted)(?![^ ])`, 'y') },
 	{ starts: ['your', 'here', 'these', 'follow', 'following'], kind: 'override', regex: /(?<![^ ])(?:your|here are|these are|follow|following) (?:new|real|updated|true|revised) (?:instructions|rules|system prompt|directives|guidelines|orders|programming)(?: (?:are|is|follow|below))?(?![^ ])/y },
+	{ starts: ['stop'], kind: 'override', regex: /(?<![^ ])stop everything (?:now |right now )?(?:and )?(?:just |only )?(?:print|say|output|write|type|repeat|respond)(?![^ ])/y },
+	{ starts: ['i', 'we'], kind: 'override', regex: /(?<![^ ])(?:i|we) (?:have |ve )?(?:changed|updated|modified|replaced|overwritten|rewritten|reprogrammed) (?:the |your |all )?(?:instructions|rules|system prompt|prompt|programming|directives|guidelines)(?![^ ])/y },
+	{ starts: ['role', 'act', 'pretend', 'immerse', 'become', 'simulate'], kind: 'jailbreak', regex: /(?<![^ ])(?:role of|act as|pretend to be|immerse yourself into the role of|immerse yourself in the role of|become|simulate) (?:another|a different|an alternate|an alternative|a new|an unrestricted) (?:ai|model|chatbot|assistant|persona|version|language model)(?![^ ])/y },
 	{ starts: ['from'], kind: 'override', regex: /(?<![^ ])from now on (?:you|your|ai|assistant|chatgpt|act|answer|respond|reply|pretend|behave)(?![^ ])/y },
 	// Persona jailbreaks.
 	{ starts: ['do'], kind: 'jailbreak', regex: /(?<![^ ])do anything now(?![^ ])/y },
@@ -85,6 +90,7 @@ const PATTERNS: ReadonlyArray<{ starts: readonly string[]; kind: InjectionKind; 
 	{ starts: ['you', 'youre', 'become', 'act', 'acting', 'pretend', 'roleplay', 'role', 'play', 'behave', 'respond', 'answer', 'simulate'], kind: 'jailbreak', regex: new RegExp(`(?<![^ ])(?:you are now|you re now|youre now|you will now be|you have become|become|act as|acting as|pretend to be|pretend you are|roleplay as|role play as|play the role of|behave like|respond as|answer as|simulate) ${gap(3)}(?:${ADJ})(?![^ ])`, 'y') },
 	{ starts: ['you', 'youre', 'an', 'a'], kind: 'jailbreak', regex: new RegExp(`(?<![^ ])(?:you are|you re|youre|you will be|an|a) ${gap(2)}(?:${alternatives(STRONG_JAILBREAK_ADJECTIVES)}) (?:ai|model|assistant|chatbot|bot|version|language model|llm|persona|character|entity|system|gpt|chatgpt|mode)(?![^ ])`, 'y') },
 	{ starts: ['you', 'ai', 'model', 'chatbot', 'character', 'persona'], kind: 'jailbreak', regex: new RegExp(`(?<![^ ])(?:you|ai|model|chatbot|character|persona)(?: are| is| have| has| will| can| must| should| now| re)? ${gap(2)}(?:no longer bound|not bound|free from|free of|freed from|released from|exempt from|unbound by|not restricted by|no longer restricted by|not limited by|without any|without|has no|have no|no) (?:any |all |the |your |its |their |openai s |ethical |moral |content |safety ){0,3}(?:${LIMITS})(?![^ ])`, 'y') },
+	{ starts: ['you', 'youre', 'pretend', 'act', 'roleplay', 'become'], kind: 'jailbreak', regex: new RegExp(`(?<![^ ])(?:you are now|you re now|youre now|you will now be|pretend to be|pretend you are|act as|roleplay as|become) (?:dan|${gap(4)}(?:who|that|which) (?:has|have) no ${gap(2)}(?:${LIMITS}))(?![^ ])`, 'y') },
 	{ starts: ['you', 'youre'], kind: 'jailbreak', regex: /(?<![^ ])(?:you are|you re|youre|you) no longer (?:an ai|a language model|an assistant|chatgpt|claude|gpt|bound|restricted|limited|required|obligated)(?![^ ])/y },
 	{ starts: ['stay', 'remain', 'staying'], kind: 'jailbreak', regex: /(?<![^ ])(?:stay|remain|staying) in character(?: (?:as|no matter|at all times|whatever))(?![^ ])/y },
 	// Requests to reveal the hidden prompt.
@@ -102,6 +108,12 @@ for (const pattern of PATTERNS) {
 /** Template control tokens of common chat formats, matched on the raw text (they are rarely disguised). */
 const CONTROL_TOKEN = /<\|(?:im_start|im_end|im_sep|endoftext|endofprompt|start_header_id|end_header_id|eot_id|eom_id|begin_of_text|end_of_text|system|user|assistant|fim_prefix|fim_middle|fim_suffix|channel|message|start|end|return|call)\|>|\[\/?INST\]|<<\/?SYS>>|<(?:start|end)_of_turn>|(?:^|\n)#{2,4} ?(?:Instruction|Response|System|Human|Assistant|User|Input)s?:/g;
 
+/**
+ * Fake section delimiters that pretend the real prompt has ended ("%%% END OUT OF DATE INSTRUCTIONS %%%",
+ * "END USER INPUT", ">>>>>> END OF BUFFER"), matched on the raw text where capitals and symbols still show.
+ */
+const FAKE_DELIMITER = /(?:^|\n)[^\S\n]{0,8}(?:[%#=*>~\-]{2,20}[^\S\n]{0,3})?(?:END|BEGIN|START)(?: OF)?(?: [A-Z][A-Z ]{0,30})? (?:INSTRUCTIONS?|INPUT|PROMPT|BUFFER|CONTEXT|SYSTEM PROMPT)\b/g;
+
 /** Finds injections in one text. `maxMatches` bounds the work on pathological inputs. */
 export function findInjections(text: string, maxMatches = 20): InjectionMatch[] {
 	const matches: InjectionMatch[] = [];
@@ -109,6 +121,14 @@ export function findInjections(text: string, maxMatches = 20): InjectionMatch[] 
 		const start = (match.index ?? 0) + (match[0].startsWith('\n') ? 1 : 0);
 		const end = (match.index ?? 0) + match[0].length;
 		matches.push({ kind: 'control-token', start, end, excerpt: text.slice(start, end) });
+		if (matches.length >= maxMatches) {
+			return matches;
+		}
+	}
+	for (const match of text.matchAll(FAKE_DELIMITER)) {
+		const start = (match.index ?? 0) + (match[0].length - match[0].replace(/^\s+/, '').length);
+		const end = (match.index ?? 0) + match[0].length;
+		matches.push({ kind: 'override', start, end, excerpt: excerptOf(text, start, end) });
 		if (matches.length >= maxMatches) {
 			return matches;
 		}

@@ -144,11 +144,21 @@ export class FuzzyLexicon {
 	private readonly exact: ReadonlySet<string>;
 	private readonly byVariant = new Map<string, string | null>();
 	private readonly memo = new Map<string, string>();
+	/** Short words (four or five letters) are only corrected for two swapped neighbours: "aobve", "shwo", "yuor". */
+	private readonly byTransposition = new Map<string, string>();
 
 	/** `protectedWords` are real words that must never be "corrected" (e.g. "roles" is not a typo of "rules"). */
 	constructor(words: Iterable<string>, private readonly protectedWords: ReadonlySet<string> = new Set()) {
 		this.exact = new Set(words);
 		for (const word of this.exact) {
+			if (word.length >= 4 && word.length < FUZZY_MIN_LENGTH) {
+				for (let i = 0; i + 1 < word.length; i++) {
+					const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+					if (!this.exact.has(swapped) && !protectedWords.has(swapped)) {
+						this.byTransposition.set(swapped, word);
+					}
+				}
+			}
 			if (word.length < FUZZY_MIN_LENGTH) {
 				continue;
 			}
@@ -168,8 +178,12 @@ export class FuzzyLexicon {
 	}
 
 	private correction(text: string): string {
-		if (text.length < FUZZY_MIN_LENGTH - 1 || this.exact.has(text) || this.protectedWords.has(text)) {
+		if (text.length < 4 || this.exact.has(text) || this.protectedWords.has(text)) {
 			return text;
+		}
+		const transposed = this.byTransposition.get(text);
+		if (transposed !== undefined || text.length < FUZZY_MIN_LENGTH - 1) {
+			return transposed ?? text;
 		}
 		const known = this.memo.get(text);
 		if (known !== undefined) {
