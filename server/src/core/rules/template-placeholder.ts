@@ -3,11 +3,12 @@ import type { LineFindingDraft, RecordRule } from '../rule';
 /**
  * Unfilled template slots: `{{name}}` (Jinja/Mustache), `{name}` (Python str.format), `<PLACEHOLDER>` and
  * `[INSERT NAME]`. The patterns are linear (no nested quantifiers), so adversarial lines cannot make them backtrack.
- * JSON syntax never matches: an object key always starts with a quote.
+ * JSON syntax never matches: an object key always starts with a quote. A `$` before the braces marks an
+ * interpolation in code (`${name}` in a shell or JavaScript, `${{ secrets.TOKEN }}` in GitHub Actions), not a slot.
  */
 const PATTERNS: ReadonlyArray<{ kind: string; regex: RegExp }> = [
-	{ kind: 'double-brace', regex: /\{\{\s?[A-Za-z_][\w.]{0,40}\s?\}\}/g },
-	{ kind: 'single-brace', regex: /(?<![{\\\w])\{[A-Za-z_]\w{0,40}\}(?!\})/g },
+	{ kind: 'double-brace', regex: /(?<!\$)\{\{\s?[A-Za-z_][\w.]{0,40}\s?\}\}/g },
+	{ kind: 'single-brace', regex: /(?<![{\\\w$])\{[A-Za-z_]\w{0,40}\}(?!\})/g },
 	{ kind: 'angle', regex: /<[A-Z][A-Z0-9_]{2,40}>/g },
 	{ kind: 'bracket', regex: /\[(?:INSERT|YOUR|ADD|FILL)[ _][A-Z0-9 _]{1,40}\]/g },
 ];
