@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ALL_CATEGORIES, lintLines, parseCategory, parseSeverity, ruleById, type Category, type Settings } from '../core';
 import { ConfigError, loadSettings } from './config';
-import { readLines } from '../node/readLines';
+import { configDirectory, lintReader, loadProvenance } from '../provenance/adapter';
+import type { ProvenanceContext } from '../provenance/observe';
 import { expandPaths } from './files';
 import { jsonReporter } from './reporters/json';
 import { sarifReporter } from './reporters/sarif';
@@ -58,13 +59,14 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 	}
 	const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
 	const settings = await settingsFor(values, io);
+	const provenance = await loadProvenance(settings, await configDirectory(values.config, process.cwd()), process.cwd());
 	const { files, missing } = await expandPaths(positionals);
 	for (const file of missing) {
 		io.err(`tunelint: ${file}: no such file or directory`);
 	}
 	const reports: FileReport[] = [];
 	for (const file of files) {
-		reports.push(await checkFile(file, settings, values.progress ? io : undefined));
+		reports.push(await checkFile(file, settings, values.progress ? io : undefined, provenance));
 	}
 	io.out(reporter(reports));
 	const errors = reports.reduce((sum, report) => sum + report.result.counts.error, 0);
@@ -75,14 +77,18 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 	return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
 }
 
-/** Lints one file from disk, streaming. A file that cannot be read is reported and counted as an error. */
-export async function checkFile(file: string, settings: Settings, progress?: CliIo): Promise<FileReport> {
+/**
+ * Lints one file from disk, streaming. A file that cannot be read is reported and counted as an error. With a
+ * provenance context (a lock file exists) the same read hashes the file and the provenance findings are added.
+ */
+export async function checkFile(file: string, settings: Settings, progress?: CliIo, provenance?: ProvenanceContext): Promise<FileReport> {
 	const started = performance.now();
 	try {
-		const result = await lintLines(readLines(file), settings, {
+		const reader = lintReader(provenance, file, settings);
+		const result = await reader.complete(await lintLines(reader.lines, settings, {
 			yieldEvery: 100_000,
 			onProgress: progress === undefined ? undefined : (lines) => progress.err(`tunelint: ${file}: ${lines.toLocaleString('en-US')} lines…`),
-		});
+		}));
 		return { file, result, durationMs: performance.now() - started };
 	} catch (error) {
 		const message = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message;

@@ -1,6 +1,7 @@
 import { CHECK_USAGE, runCheck } from './check';
 import { ConfigError } from './config';
 import { processIo, UsageError, type CliIo } from './io';
+import { runLock } from './lock';
 import { runTrain } from './train';
 
 /** A subcommand: takes its arguments, returns the exit code. Each lives in its own file. */
@@ -9,6 +10,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Every subcommand, in one explicit list (`check` is also the default when the first argument is a path). */
 const COMMANDS: Record<string, Command> = {
 	check: runCheck,
+	lock: runLock,
 	train: runTrain,
 };
 
@@ -16,6 +18,7 @@ const USAGE = `Usage: tunelint <command> [options]
 
 Commands:
   check FILE|DIR...   lint JSONL datasets (default command)
+  lock add|update|verify|list   provenance lock of dataset files (see tunelint lock --help)
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
 
 Run "tunelint <command> --help" for a command's options.
