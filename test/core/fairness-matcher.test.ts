@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { defaultSettings, type Settings } from '../../server/src/core';
 import { BUILT_IN_LEXICON, findLexiconProblem, type Lexicon, resolveLexicon } from '../../server/src/core/fairness/lexicon';
 import { matchGroups } from '../../server/src/core/fairness/matcher';
+import { fairnessLexicon, withLexiconFile } from '../../server/src/core/fairness/settings';
 
 /** Mentions as compact strings `axis/group:term` with a trailing `?` when ambiguous, for readable expectations. */
 function mentions(text: string, lexicon?: Lexicon): string[] {
@@ -171,5 +173,35 @@ describe('user lexicons', () => {
 		assert.equal(new Set(forms).size, forms.length);
 		const axes = BUILT_IN_LEXICON.axes.map((axis) => axis.id);
 		assert.deepEqual(axes, ['gender', 'sexual_orientation', 'race_ethnicity', 'nationality', 'religion', 'age', 'disability']);
+	});
+});
+
+describe('lexicon files named in settings', () => {
+	const settingsWith = (options: Record<string, unknown>): Settings => ({ ...defaultSettings(), ruleOptions: { 'group-label-association': options } });
+
+	it('are read by the adapter callback and used by both rules', () => {
+		const settings = withLexiconFile(settingsWith({ lexiconFile: 'terms.json', minCount: 5 }), (file) => {
+			assert.equal(file, 'terms.json');
+			return JSON.stringify({ axes: [{ id: 'religion', groups: [{ id: 'zoroastrian', terms: [{ forms: ['zoroastrians'] }] }] }] });
+		});
+		assert.equal(settings.ruleOptions['group-label-association'].minCount, 5);
+		const { lexicon, error } = fairnessLexicon(settings);
+		assert.equal(error, undefined);
+		assert.deepEqual(mentions('Zoroastrians', lexicon), ['religion/zoroastrian:zoroastrians']);
+	});
+
+	it('that cannot be read give an error naming the file, and the built-in lexicon', () => {
+		const settings = withLexiconFile(settingsWith({ lexiconFile: 'missing.json' }), () => {
+			throw new Error('ENOENT: no such file or directory');
+		});
+		const { lexicon, error } = fairnessLexicon(settings);
+		assert.equal(lexicon, BUILT_IN_LEXICON);
+		assert.equal(error, 'lexicon file missing.json cannot be read (ENOENT: no such file or directory); the built-in lexicon is used');
+	});
+
+	it('are not needed: without lexiconFile the settings are unchanged', () => {
+		const settings = settingsWith({});
+		assert.equal(withLexiconFile(settings, () => assert.fail('not read')), settings);
+		assert.equal(fairnessLexicon(settings).lexicon, BUILT_IN_LEXICON);
 	});
 });
