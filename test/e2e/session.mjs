@@ -9,7 +9,8 @@ import { launchBrowser, openWorkbench } from './workbench.mjs';
 
 /**
  * Starts a session. `workspaceFiles` maps a file name in the workspace to its source path.
- * @param {{ workspaceFiles: Record<string, string>, trustWorkspace?: boolean, userSettings?: object }} options
+ * `waitForExplorer: false` returns as soon as the workbench is drawn, before a trust dialog is answered.
+ * @param {{ workspaceFiles: Record<string, string>, trustWorkspace?: boolean, waitForExplorer?: boolean, userSettings?: object }} options
  */
 export async function startSession(options) {
 	const root = mkdtempSync(join(tmpdir(), 'tunelint-e2e-'));
@@ -41,7 +42,7 @@ export async function startSession(options) {
 		cleanups.push(() => server.stop());
 		const browser = await launchBrowser();
 		cleanups.push(() => browser.close());
-		const { page, consoleLines } = await openWorkbench(browser, server.url);
+		const { page, consoleLines } = await openWorkbench(browser, server.url, { waitForExplorer: options.waitForExplorer !== false });
 		return { root, workspace, extensionPath, server, browser, page, consoleLines, stop };
 	} catch (error) {
 		await stop();

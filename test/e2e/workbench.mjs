@@ -27,11 +27,12 @@ export async function launchBrowser() {
 }
 
 /**
- * Opens a page on the workbench URL and waits until the workbench and its file explorer are drawn.
+ * Opens a page on the workbench URL and waits until the workbench (and, unless told otherwise, its file
+ * explorer) is drawn.
  * @param {import('playwright-core').Browser} browser
  * @param {string} url
  */
-export async function openWorkbench(browser, url) {
+export async function openWorkbench(browser, url, { waitForExplorer = true } = {}) {
 	const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 	const page = await context.newPage();
 	const consoleLines = [];
@@ -39,7 +40,9 @@ export async function openWorkbench(browser, url) {
 	page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
 	await page.goto(url);
 	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-	await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+	if (waitForExplorer) {
+		await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+	}
 	return { page, context, consoleLines };
 }
 

@@ -126,3 +126,34 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 		});
 	});
 });
+
+describe('Tunelint in an untrusted workspace (Restricted Mode)', { timeout: SESSION_TIMEOUT_MS + 2 * SCENARIO_TIMEOUT_MS }, () => {
+	/** @type {Awaited<ReturnType<typeof startSession>>} */
+	let session;
+
+	before(async () => {
+		session = await startSession({ workspaceFiles: WORKSPACE_FILES, trustWorkspace: false, waitForExplorer: false });
+	}, { timeout: SESSION_TIMEOUT_MS });
+
+	after(async () => {
+		await session?.stop();
+	});
+
+	it('answering "No" to the trust dialog keeps linting working', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+		const { page } = session;
+		const expected = cliFindings(WORKSPACE_FILES['invalid.jsonl']);
+		await withScreenshot(page, '7-untrusted-trust-dialog', async () => {
+			const dialog = page.locator('.monaco-dialog-box', { hasText: 'trust the authors' });
+			await dialog.waitFor({ timeout: 60_000 });
+			await dialog.locator('.monaco-button', { hasText: 'No, I don\'t trust the authors' }).click();
+			await dialog.waitFor({ state: 'detached' });
+		});
+		await withScreenshot(page, '7-untrusted-linting', async () => {
+			await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor();
+			await openFile(page, 'invalid.jsonl');
+			const problems = await readProblems(page, 'invalid.jsonl', { expectedCount: expected.length });
+			assert.equal(problems.length, expected.length, `Problems panel rows: ${JSON.stringify(problems, null, 1)}`);
+			assert.ok(problems.some((problem) => problem.code === 'invalid-json'), 'the panel lists invalid-json');
+		});
+	});
+});
