@@ -89,8 +89,10 @@ export function createLanguageClient(
 
 function connectionErrorHandler(onConnectionClosed: () => CloseHandlerResult): ErrorHandler {
 	return {
+		// Errors without a count come from the IPC channel itself (EPIPE after the server died): the close handler
+		// decides about those, so a crash is restarted instead of being turned into a shutdown here.
 		error: (_error, _message, count): ErrorHandlerResult => ({
-			action: count !== undefined && count <= MAX_CONSECUTIVE_ERRORS ? ErrorAction.Continue : ErrorAction.Shutdown,
+			action: count === undefined || count <= MAX_CONSECUTIVE_ERRORS ? ErrorAction.Continue : ErrorAction.Shutdown,
 		}),
 		closed: onConnectionClosed,
 	};

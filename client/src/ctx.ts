@@ -10,7 +10,7 @@ import { STATUS_NOTIFICATION } from '../../server/src/protocol/messages';
 import { createLanguageClient, giveUpResult, restartResult, SERVER_BUNDLE } from './client';
 import { CrashPolicy } from './crashPolicy';
 import { ProgressRouter } from './progressRouter';
-import { LanguageStatus } from './status';
+import { LanguageStatus, type ServerHealth } from './status';
 import { isStatusParams } from './statusText';
 
 /** A Ctx whose server is running: what commands that talk to the server receive. */
@@ -31,6 +31,11 @@ export class Ctx implements vscode.Disposable {
 	private clientDisposables: vscode.Disposable[] = [];
 	private currentClient: LanguageClient | undefined;
 	private startup: Promise<LanguageClient | undefined> | undefined;
+	private health: ServerHealth = 'starting';
+	/** True while stop() runs, so the client's Stopped event is not mistaken for a crash. */
+	private stopping = false;
+	/** True between a crash and the automatic restart, when the client briefly reports Stopped. */
+	private restartingAfterCrash = false;
 
 	constructor(readonly extensionContext: vscode.ExtensionContext) {
 		this.outputChannel = vscode.window.createOutputChannel('Tunelint', { log: true });
@@ -60,21 +65,11 @@ export class Ctx implements vscode.Disposable {
 
 	/** Stops the server and forgets the client. Never throws: a server that does not answer is simply dropped. */
 	async stop(): Promise<void> {
-		// The client refuses to stop while it is starting, so let a start in progress finish first (bounded).
-		if (this.startup !== undefined) {
-			await withTimeout(this.startup.catch(() => undefined), START_WAIT_MS);
-		}
-		const client = this.currentClient;
-		this.currentClient = undefined;
-		this.disposeClientListeners();
-		if (client === undefined) {
-			return;
-		}
+		this.stopping = true;
 		try {
-			await client.dispose(STOP_TIMEOUT_MS);
-		} catch (error) {
-			this.outputChannel.warn(`Stopping the server failed (${errorMessage(error)}); ending its process.`);
-			client.serverProcess?.kill();
+			await this.stopClient();
+		} finally {
+			this.stopping = false;
 		}
 	}
 
@@ -112,7 +107,7 @@ export class Ctx implements vscode.Disposable {
 	}
 
 	private async startClient(): Promise<LanguageClient | undefined> {
-		this.status.setHealth('starting');
+		this.setHealth('starting');
 		const bundle = this.extensionContext.asAbsolutePath(SERVER_BUNDLE);
 		if (!existsSync(bundle)) {
 			this.reportStartFailure(`The server bundle ${bundle} is missing; build it with \`npm run build\`.`);
@@ -145,31 +140,62 @@ export class Ctx implements vscode.Disposable {
 		}
 	}
 
+	private async stopClient(): Promise<void> {
+		// The client refuses to stop while it is starting, so let a start in progress finish first (bounded).
+		if (this.startup !== undefined) {
+			await withTimeout(this.startup.catch(() => undefined), START_WAIT_MS);
+		}
+		const client = this.currentClient;
+		this.currentClient = undefined;
+		this.restartingAfterCrash = false;
+		this.disposeClientListeners();
+		if (client === undefined) {
+			return;
+		}
+		try {
+			await client.dispose(STOP_TIMEOUT_MS);
+		} catch (error) {
+			this.outputChannel.warn(`Stopping the server failed (${errorMessage(error)}); ending its process.`);
+			client.serverProcess?.kill();
+		}
+	}
+
 	private onStateChange(state: State): void {
 		if (state === State.Running) {
-			this.status.setHealth('running');
+			this.restartingAfterCrash = false;
+			this.setHealth('running');
 		} else if (state === State.Starting) {
-			this.status.setHealth('starting');
+			this.setHealth('starting');
+		} else if (!this.stopping && !this.restartingAfterCrash && this.health !== 'stopped') {
+			// The client stopped on its own (e.g. it shut the connection down after errors): say so, once.
+			const message = 'The Tunelint server stopped.';
+			this.setHealth('stopped', message);
+			void this.offerRestart(message);
 		}
-		// Stopped and StartFailed are reported by onConnectionClosed, reportStartFailure or stop, which know why.
 	}
 
 	/** Called by the client when the server's connection closes without being asked to. */
 	private onConnectionClosed(): CloseHandlerResult {
 		const decision = this.crashPolicy.recordCrash();
 		if (decision.restart) {
-			this.status.setHealth('starting');
+			this.restartingAfterCrash = true;
+			this.setHealth('starting');
 			return restartResult(`The Tunelint server stopped unexpectedly; restarting it (crash ${decision.crashes} in the last 3 minutes).`);
 		}
 		const message = `The Tunelint server crashed ${decision.crashes} times in the last 3 minutes and will not be restarted.`;
-		this.status.setHealth('stopped', message);
+		this.setHealth('stopped', message);
 		void this.offerRestart(message);
 		return giveUpResult(message);
 	}
 
+	private setHealth(health: ServerHealth, message = ''): void {
+		this.health = health;
+		this.status.setHealth(health, message);
+	}
+
 	private reportStartFailure(message: string): void {
 		this.outputChannel.error(message);
-		this.status.setHealth('stopped', message);
+		this.setHealth('stopped', message);
 		void this.offerRestart(message);
 	}
 
