@@ -4,6 +4,7 @@ import { ConfigError, loadSettings } from './config';
 import { configDirectory, lintReader, loadProvenance } from '../provenance/adapter';
 import type { ProvenanceContext } from '../provenance/observe';
 import { expandPaths } from './files';
+import { addSplitLeakage } from './leakage';
 import { jsonReporter } from './reporters/json';
 import { sarifReporter } from './reporters/sarif';
 import { stylishReporter } from './reporters/stylish';
@@ -26,6 +27,8 @@ Options:
   --max-warnings N              exit 1 when there are more than N warnings
   --max-problems N              report at most N line findings per file (counts stay exact; default 10000)
   --config FILE                 use this config file instead of the nearest .tunelintrc.json
+  --against FILE                check train/validation leakage against FILE (repeatable); without it, files
+                                named like x_train/x_valid/x_test.jsonl in one folder are paired automatically
   --progress                    print progress for large files to stderr
 
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.`;
@@ -42,6 +45,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 			'max-warnings': { type: 'string' },
 			'max-problems': { type: 'string' },
 			config: { type: 'string' },
+			against: { type: 'string', multiple: true, default: [] },
 			progress: { type: 'boolean', default: false },
 			help: { type: 'boolean', default: false },
 		},
@@ -66,7 +70,9 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 	}
 	const reports: FileReport[] = [];
 	for (const file of files) {
-		reports.push(await checkFile(file, settings, values.progress ? io : undefined, provenance));
+		const report = await checkFile(file, settings, values.progress ? io : undefined, provenance);
+		await addSplitLeakage(report, values.against, settings);
+		reports.push(report);
 	}
 	io.out(reporter(reports));
 	const errors = reports.reduce((sum, report) => sum + report.result.counts.error, 0);

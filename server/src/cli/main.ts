@@ -1,5 +1,6 @@
 import { CHECK_USAGE, runCheck } from './check';
 import { ConfigError } from './config';
+import { runDedup } from './dedup';
 import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
 import { runTrain } from './train';
@@ -11,6 +12,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
 	check: runCheck,
 	lock: runLock,
+	dedup: runDedup,
 	train: runTrain,
 };
 
@@ -18,6 +20,7 @@ const USAGE = `Usage: tunelint <command> [options]
 
 Commands:
   check FILE|DIR...   lint JSONL datasets (default command)
+  dedup FILE --out F  write a copy without exact (and with --near, near) duplicates
   lock add|update|verify|list   provenance lock of dataset files (see tunelint lock --help)
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
 

@@ -11,6 +11,7 @@ import { groupExactDuplicates } from './exact';
 import { findNearDuplicates, type NearDuplicateOptions } from './nearDuplicates';
 import { normalizeFields } from './normalize';
 import { comparedFields, type CompareMode } from './recordText';
+import { jaccard, shingleSet } from './shingles';
 
 /** How to deduplicate. */
 export interface DedupRequest {
@@ -27,7 +28,7 @@ export interface DroppedLine {
 	line: number;
 	keptLine: number;
 	reason: 'exact' | 'near';
-	/** Jaccard similarity to the kept line's content (1 for exact copies). */
+	/** Jaccard similarity to the kept line's content (1 for exact copies; may be below the threshold in a chain). */
 	similarity: number;
 }
 
@@ -52,18 +53,16 @@ export function planDeduplication(lines: readonly string[], settings: Settings, 
 	if (request.near) {
 		const survivors = texts.map((_, line) => line).filter((line) => texts[line] !== undefined && !droppedLines.has(line));
 		const result = findNearDuplicates(survivors.map((line) => texts[line] as string), request.nearOptions);
-		const similarityOf = new Map<number, number>();
-		for (const pair of result.pairs) {
-			similarityOf.set(pair.a * survivors.length + pair.b, pair.similarity);
-		}
+		// Clusters are connected components, so a dropped record may never have been compared with the kept one:
+		// the report gives their own similarity, which can be below the threshold for long chains.
+		const similarity = (a: number, b: number): number => jaccard(shingleSet(texts[a] as string, request.nearOptions.shingles), shingleSet(texts[b] as string, request.nearOptions.shingles));
 		for (const members of result.clusters) {
 			const kept = request.keep === 'longest' ? longest(members, (slot) => (texts[survivors[slot]] as string).length) : members[0];
 			for (const slot of members) {
 				if (slot === kept) {
 					continue;
 				}
-				const [a, b] = slot < kept ? [slot, kept] : [kept, slot];
-				dropped.push({ line: survivors[slot], keptLine: survivors[kept], reason: 'near', similarity: similarityOf.get(a * survivors.length + b) ?? Number.NaN });
+				dropped.push({ line: survivors[slot], keptLine: survivors[kept], reason: 'near', similarity: similarity(survivors[slot], survivors[kept]) });
 			}
 		}
 	}
