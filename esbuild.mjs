@@ -15,14 +15,39 @@ const common = {
 	external: ['vscode', '@tensorflow/tfjs-node'],
 };
 
+/**
+ * Heavy modules loaded only when needed live in bundles of their own, so that starting the CLI or the server does not
+ * compile them: the o200k_base vocabulary (4 MB of JavaScript, needed only for records near the token limit) and
+ * TensorFlow.js behind `tunelint train`. Imports of them become run-time requires of the sibling file.
+ */
+const LAZY_BUNDLES = [
+	{ filter: /^gpt-tokenizer\/encoding\/o200k_base$/, entry: 'node_modules/gpt-tokenizer/cjs/encoding/o200k_base.js', outfile: 'server/out/o200k_base.js' },
+	{ filter: /^\.\/train$/, importer: /server[\\/]src[\\/]cli[\\/]main\.ts$/, entry: 'server/src/cli/train.ts', outfile: 'server/out/cliTrain.js' },
+];
+
+const lazyBundles = {
+	name: 'lazy-bundles',
+	setup(build) {
+		for (const lazy of LAZY_BUNDLES) {
+			build.onResolve({ filter: lazy.filter }, (args) => {
+				if (lazy.importer !== undefined && !lazy.importer.test(args.importer)) {
+					return undefined;
+				}
+				return { path: `./${lazy.outfile.split('/').pop()}`, external: true };
+			});
+		}
+	},
+};
+
 const entries = [
 	{ entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js' },
 	{ entryPoints: ['server/src/main.ts'], outfile: 'server/out/server.js' },
 	{ entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
 	{ entryPoints: ['server/src/training/worker.ts'], outfile: 'server/out/trainingWorker.js' },
+	...LAZY_BUNDLES.map((lazy) => ({ entryPoints: [lazy.entry], outfile: lazy.outfile })),
 ].filter((entry) => existsSync(entry.entryPoints[0]));
 
-const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, ...entry })));
+const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...common, plugins: [lazyBundles], ...entry })));
 if (watch) {
 	await Promise.all(contexts.map((context) => context.watch()));
 } else {

@@ -3,7 +3,6 @@ import { ConfigError } from './config';
 import { runDedup } from './dedup';
 import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
-import { runTrain } from './train';
 
 /** A subcommand: takes its arguments, returns the exit code. Each lives in its own file. */
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -13,15 +12,16 @@ const COMMANDS: Record<string, Command> = {
 	check: runCheck,
 	lock: runLock,
 	dedup: runDedup,
-	train: runTrain,
+	// TensorFlow.js is loaded only for this command (its own bundle), so that `check` starts fast.
+	train: async (argv, io) => (await import('./train')).runTrain(argv, io),
 };
 
 const USAGE = `Usage: tunelint <command> [options]
 
 Commands:
   check FILE|DIR...   lint JSONL datasets (default command)
-  dedup FILE --out F  write a copy without exact (and with --near, near) duplicates
   lock add|update|verify|list   provenance lock of dataset files (see tunelint lock --help)
+  dedup FILE --out F  write a copy without exact (and with --near, near) duplicates
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
 
 Run "tunelint <command> --help" for a command's options.

@@ -1,6 +1,6 @@
 import { detectRecordFormat, majorityFormat, type FormatMatch } from './formats';
 import { parseLine, type ParsedLine } from './records';
-import { createLineInput, RuleOptions, type FileAccumulator, type FileFindingDraft, type FileRule, type LineEntry, type LineFindingDraft, type RecordRule, type Rule } from './rule';
+import { createLineInput, RuleOptions, type FileAccumulator, type FileFindingDraft, type FileRule, type LineFindingDraft, type MutableLineEntry, type RecordRule, type Rule } from './rule';
 import { ALL_RULES } from './rules';
 import { effectiveSeverity } from './settings';
 import { LintCancelled, type CancellationSignal, type DatasetFormat, type Finding, type ReportedSeverity, type Settings } from './types';
@@ -34,7 +34,8 @@ interface CheckedLine {
 	parsed: ParsedLine;
 	match: FormatMatch | undefined;
 	drafts: Array<{ rule: RecordRule; draft: LineFindingDraft }>;
-	memo: Map<string, unknown>;
+	/** What file-level rules receive; its line number is set before each use. */
+	entry: MutableLineEntry;
 }
 
 interface ActiveRules {
@@ -104,15 +105,14 @@ function checkLine(text: string, active: ActiveRules, settings: Settings): Check
 	const parsed = parseLine(text);
 	const value = parsed.kind === 'value' ? parsed.value : undefined;
 	const match = typeof value === 'object' && value !== null && !Array.isArray(value) ? detectRecordFormat(value, settings.fields) : undefined;
-	const memo = new Map<string, unknown>();
-	const input = createLineInput(parsed, match, settings, memo);
+	const entry = createLineInput(parsed, match, settings, new Map<string, unknown>());
 	const drafts: CheckedLine['drafts'] = [];
 	for (const { rule, options } of active.record) {
-		for (const draft of safeCheck(rule, () => rule.check(input, options))) {
+		for (const draft of safeCheck(rule, () => rule.check(entry, options))) {
 			drafts.push({ rule, draft });
 		}
 	}
-	return { parsed, match, drafts, memo };
+	return { parsed, match, drafts, entry };
 }
 
 /**
@@ -184,7 +184,8 @@ async function runLint(
 			collector.add(lineFinding(rule, severityOf(active, rule, draft.severity), lineNumber, draft));
 		}
 		if (accumulators.length > 0) {
-			const entry: LineEntry = { ...createLineInput(checked.parsed, checked.match, settings, checked.memo), line: lineNumber };
+			const entry = checked.entry;
+			entry.line = lineNumber;
 			for (const item of accumulators) {
 				if (item.accumulator !== undefined) {
 					guard(item, () => item.accumulator?.add(entry), collector);

@@ -27,7 +27,8 @@ export function hasByteOrderMark(text: string): boolean {
 export function parseLine(rawText: string): ParsedLine {
 	const text = rawText.endsWith('\r') ? rawText.slice(0, -1) : rawText;
 	const body = hasByteOrderMark(text) ? text.slice(1) : text;
-	if (body.trim() === '') {
+	// Only a line that starts with whitespace can be blank; trimming every line would copy every line.
+	if (body.length === 0 || (body.charCodeAt(0) <= 0x20 && body.trim() === '')) {
 		return { kind: 'blank', text };
 	}
 	try {

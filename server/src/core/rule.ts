@@ -36,6 +36,11 @@ export interface LineEntry extends LineInput {
 	readonly line: number;
 }
 
+/** The engine's own view of an entry: it reuses one object per cached line and sets the number before each use. */
+export interface MutableLineEntry extends LineInput {
+	line: number;
+}
+
 /** A finding of a record rule, on the line being checked; the engine adds the line number and the rule id. */
 export interface LineFindingDraft {
 	message: string;
@@ -116,11 +121,12 @@ export class RuleOptions {
 	}
 }
 
-/** Builds the LineInput of a parsed line; `memoStore` is kept by the caller when it caches lines. */
-export function createLineInput(parsed: ParsedLine, match: FormatMatch | undefined, settings: Settings, memoStore: Map<string, unknown>): LineInput {
+/** Builds the entry of a parsed line; `memoStore` is kept by the caller when it caches lines. */
+export function createLineInput(parsed: ParsedLine, match: FormatMatch | undefined, settings: Settings, memoStore: Map<string, unknown>): MutableLineEntry {
 	const record = parsed.kind === 'value' && typeof parsed.value === 'object' && parsed.value !== null && !Array.isArray(parsed.value) ? parsed.value : undefined;
 	let content: RecordContent | undefined | null = null;
 	return {
+		line: -1,
 		parsed,
 		record,
 		match,

@@ -18,6 +18,12 @@ const CHECKS: ReadonlyArray<{ regex: RegExp; describe: (found: string) => string
 	{ kind: 'control-character', regex: new RegExp(String.raw`${UNESCAPED}\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|${UNESCAPED}\\u007[fF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]`, 'g'), describe: (found) => `control character ${found.startsWith('\\') ? found : 'U+' + found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` },
 ];
 
+/**
+ * One linear scan that every damaged line matches: most lines match none, and then the more precise (and more
+ * expensive) patterns above never run.
+ */
+const SUSPICIOUS = /\\u[dD0]|\\u007|[\uFFFD\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 export const encoding: RecordRule = {
 	kind: 'record',
 	id: 'encoding',
@@ -25,6 +31,9 @@ export const encoding: RecordRule = {
 	description: 'Broken text encoding: U+FFFD replacement characters, lone surrogates, or control characters.',
 	defaultSeverity: 'warning',
 	check({ parsed }) {
+		if (!SUSPICIOUS.test(parsed.text)) {
+			return [];
+		}
 		const findings: LineFindingDraft[] = [];
 		for (const { kind, regex, describe } of CHECKS) {
 			for (const match of parsed.text.matchAll(regex)) {

@@ -19,6 +19,9 @@ const PATTERNS: ReadonlyArray<{ kind: string; regex: RegExp }> = [
  */
 const CODE_HINTS = /```|\bf\\?["']|\.format\(|print\(|\\\\(?:begin|frac|text)|\$\$?\\/;
 
+/** A cheap first pass that every placeholder matches; most lines match nothing and skip the patterns above. */
+const CANDIDATE = /\{[\s{]?[A-Za-z_]|<[A-Z]|\[(?:INSERT|YOUR|ADD|FILL)/;
+
 /** Words in angle brackets that are markup or special tokens, not placeholders. */
 const NOT_PLACEHOLDERS = new Set(['<EOS>', '<BOS>', '<PAD>', '<UNK>', '<SEP>', '<CLS>', '<MASK>', '<HTML>', '<BODY>', '<HEAD>', '<DIV>']);
 
@@ -34,6 +37,9 @@ export const templatePlaceholder: RecordRule = {
 		}
 		const findings: LineFindingDraft[] = [];
 		const line = parsed.text;
+		if (!CANDIDATE.test(line)) {
+			return [];
+		}
 		const looksLikeCode = CODE_HINTS.test(line);
 		for (const { kind, regex } of PATTERNS) {
 			if (kind === 'single-brace' && looksLikeCode) {

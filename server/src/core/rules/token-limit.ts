@@ -8,6 +8,8 @@ const DEFAULT_OUTLIER_FACTOR = 10;
 /** Records shorter than this are never called long, however short the others are. */
 const MIN_OUTLIER_CHARS = 2000;
 const MAX_KEPT = 5000;
+/** Role markers of a long conversation: the fast path assumes at most this many tokens of overhead. */
+const MAX_OVERHEAD = 3000;
 
 /**
  * Counts tokens per record with a real tokenizer (o200k_base) and reports records over the limit, which providers
@@ -28,13 +30,14 @@ export const tokenLimit: FileRule = {
 		const longCandidates: Array<{ line: number; chars: number; length: number }> = [];
 		return {
 			add(entry) {
-				const content = entry.content();
-				if (content === undefined) {
+				if (entry.match?.format === undefined) {
 					return;
 				}
-				const chars = content.text.length;
+				// The raw line bounds the content: escapes only make it longer, and a UTF-16 unit is at most 3 UTF-8
+				// bytes. Most records are far below the limit, and this spares extracting their content at all.
+				const chars = entry.parsed.text.length;
 				lengthHistogram.add(chars);
-				const tokens = entry.memo(`token-limit:${limit}`, () => tokensIfOver(entry, limit));
+				const tokens = chars * 3 <= limit - MAX_OVERHEAD ? undefined : entry.memo(`token-limit:${limit}`, () => tokensIfOver(entry, limit));
 				if (tokens !== undefined) {
 					findings.push({
 						message: `${tokens.toLocaleString('en-US')} tokens (${TOKENIZER_NAME}), over the limit of ${limit.toLocaleString('en-US')}: the example will be truncated.`,
@@ -50,7 +53,7 @@ export const tokenLimit: FileRule = {
 				for (const { line, chars, length } of longCandidates) {
 					if (median > 0 && chars >= outlierFactor * median) {
 						findings.push({
-							message: `Unusually long record: ${chars.toLocaleString('en-US')} characters, ${Math.round(chars / median)}× the median of ${Math.round(median)}.`,
+							message: `Unusually long record: ${chars.toLocaleString('en-US')} characters of JSON, ${Math.round(chars / median)}× the median of ${Math.round(median)}.`,
 							range: { line, column: 0, endLine: line, endColumn: length },
 							severity: 'info',
 							data: { chars, median: Math.round(median) },
@@ -79,23 +82,27 @@ function tokensIfOver(entry: LineEntry, limit: number): number | undefined {
 	return tokens > limit ? tokens : undefined;
 }
 
-/** Bounded-memory median estimate over positive numbers: buckets of 5% width on a log scale. */
+const LOG_BASE = Math.log(1.05);
+/** Lengths up to 1.05^600 (about 5·10^12) fit; anything longer lands in the last bucket. */
+const BUCKETS = 600;
+
+/** Bounded-memory median estimate over lengths: buckets of 5% width on a log scale. */
 class LogHistogram {
-	private readonly buckets = new Map<number, number>();
+	private readonly buckets = new Float64Array(BUCKETS);
 	private count = 0;
 
 	add(value: number): void {
-		const bucket = value <= 0 ? -1 : Math.floor(Math.log(value) / Math.log(1.05));
-		this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + 1);
+		const bucket = value < 1 ? 0 : Math.min(BUCKETS - 1, 1 + Math.floor(Math.log(value) / LOG_BASE));
+		this.buckets[bucket]++;
 		this.count++;
 	}
 
 	median(): number {
 		let seen = 0;
-		for (const bucket of [...this.buckets.keys()].sort((a, b) => a - b)) {
-			seen += this.buckets.get(bucket) ?? 0;
-			if (seen * 2 >= this.count) {
-				return bucket < 0 ? 0 : Math.pow(1.05, bucket + 0.5);
+		for (let bucket = 0; bucket < BUCKETS; bucket++) {
+			seen += this.buckets[bucket];
+			if (seen * 2 >= this.count && this.count > 0) {
+				return bucket === 0 ? 0 : Math.pow(1.05, bucket - 0.5);
 			}
 		}
 		return 0;
