@@ -5,9 +5,11 @@ import { describe, it } from 'node:test';
 
 import { defaultSettings, lintText, type Finding, type RecordContent } from '../../server/src/core';
 import { startAudit } from '../../server/src/core/fairness/audit';
+import { auditDocument } from '../../server/src/core/fairness/document';
 import { isRefusal, isSmallAnswerSet, normalizeAnswer } from '../../server/src/core/fairness/labels';
 import { BUILT_IN_LEXICON } from '../../server/src/core/fairness/lexicon';
-import { DEFAULT_ASSOCIATION_OPTIONS, DEFAULT_REPRESENTATION_OPTIONS } from '../../server/src/core/fairness/measures';
+import { DEFAULT_ASSOCIATION_OPTIONS, DEFAULT_REPRESENTATION_OPTIONS, reweighingWeights } from '../../server/src/core/fairness/measures';
+import { auditMarkdown } from '../../server/src/core/fairness/report';
 import { bonferroni, chiSquareUpperTail, fisherExactTwoSided, parityGoodnessOfFit, testIndependence, wilsonInterval } from '../../server/src/core/fairness/statistics';
 import { checkFixture, findingsOf } from '../helpers/golden';
 import { FIXTURES, SHARED_DATASETS, SKIP_WITHOUT_DATASETS } from '../helpers/paths';
@@ -173,5 +175,31 @@ describe('fairness on the real conversationai datasets', { skip: SKIP_WITHOUT_DA
 		assert.deepEqual(original.map((finding) => /^Records mentioning "(\w+)".* labelled "(\d)"/.exec(finding.message)?.slice(1, 3).join(':')), ['gay:1', 'christian:0', 'catholic:0']);
 		assert.match(original[0].message, /^Records mentioning "gay" \(sexual orientation; 193 records\) are labelled "1" 59\.1% of the time against 16\.6% overall/);
 		assert.deepEqual(fuzzed, []);
+	});
+});
+
+describe('audit report and reweighing', () => {
+	const lines = readFileSync(path.join(FIXTURES, 'group-label-association', 'bad.jsonl'), 'utf8').split('\n');
+
+	it('renders the representation and group × label tables as Markdown, flagged rows marked', () => {
+		const markdown = auditMarkdown(auditDocument(lines, defaultSettings()));
+		assert.match(markdown, /^# Demographic audit/);
+		assert.match(markdown, /\| religion\/muslim \| toxic \| 30 \| 80% \(\d+(\.\d)?%–\d+(\.\d)?%\) \| 54\.1% \| \+25\.9 pts \| 1\.48 \| yes \| chi-square \| 0\.0037 \| 0\.28 \| \*\*yes\*\* \|/);
+		assert.match(markdown, /Labels: the label field\./);
+	});
+
+	it('gives AIF360 reweighing weights that make the label independent of the group', () => {
+		const audit = auditDocument(lines, defaultSettings());
+		const row = audit.association.rows.find((candidate) => candidate.group === 'muslim' && candidate.label === 'toxic');
+		assert.ok(row !== undefined);
+		const weights = reweighingWeights(row);
+		// Weighted toxic rate inside the group equals the weighted rate outside it.
+		const inside = (row.labelCount * weights.groupWithLabel) / (row.labelCount * weights.groupWithLabel + (row.count - row.labelCount) * weights.groupWithoutLabel);
+		const restCount = audit.records - row.count;
+		const restLabel = Math.round(row.restRate * restCount);
+		const outside = (restLabel * weights.restWithLabel) / (restLabel * weights.restWithLabel + (restCount - restLabel) * weights.restWithoutLabel);
+		close(inside, outside, 1e-9, 'weighted rates');
+		close(inside, row.overallRate, 1e-9, 'weighted rate equals the overall rate');
+		assert.ok(weights.groupWithLabel < 1 && weights.groupWithoutLabel > 1);
 	});
 });

@@ -320,3 +320,25 @@ export function measureAssociation(tally: GroupTally, options: AssociationOption
 	}
 	return { rows, tests, untestedGroups, labels };
 }
+
+/** AIF360-style reweighing weights for the four cells of a (group, label) table: expected over observed frequency. */
+export interface ReweighingWeights {
+	groupWithLabel: number;
+	groupWithoutLabel: number;
+	restWithLabel: number;
+	restWithoutLabel: number;
+}
+
+/**
+ * The reweighing weights of Kamiran and Calders (AIF360 `Reweighing`): w = P(group) · P(label) / P(group, label) for each
+ * cell, so that in the weighted data the label is independent of mentioning the group. Empty cells get weight 1.
+ */
+export function reweighingWeights(row: AssociationRow): ReweighingWeights {
+	const weight = (expectedRate: number, observedRate: number): number => (observedRate > 0 ? expectedRate / observedRate : 1);
+	return {
+		groupWithLabel: weight(row.overallRate, row.groupRate),
+		groupWithoutLabel: weight(1 - row.overallRate, 1 - row.groupRate),
+		restWithLabel: weight(row.overallRate, row.restRate),
+		restWithoutLabel: weight(1 - row.overallRate, 1 - row.restRate),
+	};
+}

@@ -46,7 +46,8 @@ export const groupLabelAssociation: FileRule = {
 				const significant = result.association.rows.filter((row) => row.significant).sort((left, right) => left.adjustedPValue - right.adjustedPValue);
 				for (const row of significant) {
 					const sameLabel = result.association.rows.filter((other) => other.label === row.label);
-					findings.push(associationFinding(row, result.labelSource, result.association.tests, sameLabel));
+					const finding = associationFinding(row, result.labelSource, result.association.tests, sameLabel);
+					findings.push({ ...finding, data: { ...finding.data, skippedWithoutText: result.skippedWithoutText, unlabelled: result.unlabelled } });
 				}
 				if (markMentions) {
 					findings.push(...mentionMarkers(significant, groupsOfLine, lineTexts, lexicon, maxMarkers));
