@@ -159,13 +159,14 @@ const BIAS = path.join(SHARED_DATASETS ?? '', 'bias');
 
 describe('fairness on the real conversationai datasets', { skip: SKIP_WITHOUT_DATASETS }, () => {
 	it('bias_madlibs_77k (balanced by construction): no significant association, even counting ambiguous terms', async () => {
-		const fixture = path.join(BIAS, 'conversationai_bias_madlibs_77k.jsonl');
-		const text = readFileSync(fixture, 'utf8');
-		for (const includeAmbiguous of [false, true]) {
-			const settings = { ...defaultSettings(), categories: ['fairness' as const], ruleOptions: { 'group-label-association': { includeAmbiguous } } };
-			const result = await lintText(text, settings);
-			assert.deepEqual(result.findings.filter((finding) => finding.ruleId === 'group-label-association'), []);
-		}
+		const text = readFileSync(path.join(BIAS, 'conversationai_bias_madlibs_77k.jsonl'), 'utf8');
+		const result = await lintText(text, { ...defaultSettings(), categories: ['fairness'] });
+		assert.deepEqual(result.findings.filter((finding) => finding.ruleId === 'group-label-association'), []);
+		// With ambiguous terms ("white", "old", "blind") every one of the 50 identity terms counts; still nothing is flagged.
+		const withAmbiguous = auditDocument(text.split('\n'), { ...defaultSettings(), ruleOptions: { 'group-label-association': { includeAmbiguous: true } } });
+		assert.equal(withAmbiguous.association.rows.filter((row) => row.significant).length, 0);
+		assert.equal(new Set(withAmbiguous.association.rows.map((row) => row.group)).size, 34);
+		assert.ok(withAmbiguous.association.rows.every((row) => row.adjustedPValue === 1));
 	});
 
 	it('wiki toxicity: "gay" is over-associated with toxic in the original comments, not after the identity terms are swapped', async () => {
