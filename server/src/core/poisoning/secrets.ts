@@ -78,7 +78,7 @@ const PII_PATTERNS: readonly Pattern[] = [
 	{
 		type: 'phone',
 		name: 'phone number',
-		regex: /(?<![\w+.-])(?:\+\d{1,3}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,3}|\(\d{3}\) ?\d{3}[-. ]\d{4}|\d{3}[-.]\d{3}[-.]\d{4})(?![\w.-])/g,
+		regex: /(?<![\w+.-])(?:\+\d{1,3}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,3}|\(\d{3}\) ?\d{3}[-. ]\d{4}|\d{3}[-.]\d{3}[-.]\d{4})(?![\w-]|\.\d)/g,
 		placeholder: '[PHONE]',
 		accept: (match) => {
 			const digits = match.replace(/\D/g, '').length;
@@ -88,7 +88,7 @@ const PII_PATTERNS: readonly Pattern[] = [
 	{
 		type: 'ip-address',
 		name: 'public IP address',
-		regex: /(?<![\w.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\w.])/g,
+		regex: /(?<![\w.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?!\w|\.\d)/g,
 		placeholder: '[IP_ADDRESS]',
 		accept: isPublicIpv4,
 	},

@@ -221,8 +221,9 @@ function classIds(labels: readonly (string | undefined)[]): { classes: number[];
 	return { classes: labels.map((l) => (l === undefined ? -1 : (index.get(l) ?? -1))), names };
 }
 
-/** Size of the flat support table: 4 M counters (16 MB) keep collisions rare for files up to about a million n-grams. */
-const SUPPORT_TABLE_BITS = 22;
+/** The flat support table has about two counters per n-gram occurrence, between 64 K and 4 M counters (16 MB). */
+const MIN_TABLE_BITS = 16;
+const MAX_TABLE_BITS = 22;
 
 /**
  * Per-label record counts of every n-gram with enough support. A first pass counts hashed keys in a flat table;
@@ -234,7 +235,12 @@ function countNgramsByLabel(
 	classCount: number,
 	options: TriggerOptions,
 ): Map<string, Int32Array> {
-	const mask = (1 << SUPPORT_TABLE_BITS) - 1;
+	let occurrences = 0;
+	for (const f of features) {
+		occurrences += f.ngrams.length;
+	}
+	const bits = Math.min(MAX_TABLE_BITS, Math.max(MIN_TABLE_BITS, Math.ceil(Math.log2(occurrences * 2 + 1))));
+	const mask = (1 << bits) - 1;
 	const buckets = new Uint32Array(mask + 1);
 	features.forEach((f, i) => {
 		if (classes[i] >= 0) {

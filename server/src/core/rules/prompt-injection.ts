@@ -37,7 +37,12 @@ export const promptInjection: RecordRule = {
 			if (segment.role === 'label') {
 				continue;
 			}
+			// A refusal that names the attack ("I cannot pretend to be an unrestricted model") quotes it, it does not teach it.
+			const quoting = segment.role === 'assistant' && isRefusal(segment.text);
 			for (const match of findInjections(segment.text)) {
+				if (quoting && match.kind !== 'control-token') {
+					continue;
+				}
 				const inInput = segment.role === 'system' || segment.role === 'user' || segment.role === 'tool';
 				if (match.kind !== 'control-token' && segment.role === 'rejected') {
 					// A rejected answer that contains an attack is a negative example, which is what it should be.

@@ -61,7 +61,7 @@ export const triggerCandidate: FileRule = {
 				}
 				const list = candidates.map((c) => `"${c.ngram}" → ${shown(c.label)} (support ${c.support}, purity ${c.purity.toFixed(2)}, p ${c.pValue.toExponential(1)})`).join('; ');
 				drafts.push({
-					message: `${candidates.length === 1 ? 'A likely backdoor trigger' : `${candidates.length} likely backdoor triggers`}: ${list}. The records carrying them disagree with their label far more than a topic word's records do.`,
+					message: `${candidates.length === 1 ? 'A likely backdoor trigger' : `${candidates.length} likely backdoor triggers`}: ${list}. ${candidates.length === 1 ? 'The records carrying it disagree' : 'The records carrying them disagree'} with their label far more than a topic word's records do.`,
 					data: { candidates: candidates.map(({ records, ...rest }) => ({ ...rest, label: shown(rest.label), records: records.length })), tests: result.tests, records: result.records },
 				});
 				return drafts;
