@@ -105,7 +105,7 @@ function checkLine(text: string, active: ActiveRules, settings: Settings): Check
 	const parsed = parseLine(text);
 	const value = parsed.kind === 'value' ? parsed.value : undefined;
 	const match = typeof value === 'object' && value !== null && !Array.isArray(value) ? detectRecordFormat(value, settings.fields) : undefined;
-	const entry = createLineInput(parsed, match, settings, new Map<string, unknown>());
+	const entry = createLineInput(parsed, match, settings);
 	const drafts: CheckedLine['drafts'] = [];
 	for (const { rule, options } of active.record) {
 		for (const draft of safeCheck(rule, () => rule.check(entry, options))) {

@@ -41,7 +41,12 @@ export type SchemaProfile = 'default' | 'strict';
  * Each schema is compiled once, on first use.
  */
 export function validateRecord(format: DatasetFormat, value: unknown, profile: SchemaProfile): SchemaError[] {
-	const validate = validatorFor(format, profile);
+	// Almost every record is valid: a validator that stops at the first error answers that several times faster
+	// than one collecting every error with its value, which then runs only for the invalid records.
+	if (validatorFor(format, profile, 'fast')(value)) {
+		return [];
+	}
+	const validate = validatorFor(format, profile, 'detailed');
 	if (validate(value)) {
 		return [];
 	}
@@ -67,17 +72,21 @@ const STRICT_SCHEMAS: Partial<Record<DatasetFormat, SchemaObject>> = {
 	'openai-chat': chatStrictSchema,
 };
 
-let ajv: Ajv2020 | undefined;
-const validators = new Map<SchemaObject, ValidateFunction>();
+type ValidatorKind = 'fast' | 'detailed';
 
-function validatorFor(format: DatasetFormat, profile: SchemaProfile): ValidateFunction {
+/** One ajv instance per kind (a schema's $id can be added to an instance once). */
+const instances: Partial<Record<ValidatorKind, Ajv2020>> = {};
+const validators: Record<ValidatorKind, Map<SchemaObject, ValidateFunction>> = { fast: new Map(), detailed: new Map() };
+
+function validatorFor(format: DatasetFormat, profile: SchemaProfile, kind: ValidatorKind): ValidateFunction {
 	const schema = (profile === 'strict' ? STRICT_SCHEMAS[format] : undefined) ?? DEFAULT_SCHEMAS[format];
-	let validate = validators.get(schema);
+	let validate = validators[kind].get(schema);
 	if (validate === undefined) {
 		// `verbose` makes ajv attach the failing value and schema to each error; the messages below need both.
-		ajv ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+		const detailed = kind === 'detailed';
+		const ajv = (instances[kind] ??= new Ajv2020({ allErrors: detailed, verbose: detailed, strict: true, allowUnionTypes: true }));
 		validate = ajv.compile(schema);
-		validators.set(schema, validate);
+		validators[kind].set(schema, validate);
 	}
 	return validate;
 }

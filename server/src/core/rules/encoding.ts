@@ -22,7 +22,16 @@ const CHECKS: ReadonlyArray<{ regex: RegExp; describe: (found: string) => string
  * One linear scan that every damaged line matches: most lines match none, and then the more precise (and more
  * expensive) patterns above never run.
  */
-const SUSPICIOUS = /\\u[dD0]|\\u007|[\uFFFD\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * A cheap first pass that every damaged line fails: most lines pass, and then the precise (and more expensive)
+ * patterns above never run. The escape test only runs on lines that contain a `\u` escape at all.
+ */
+const SUSPICIOUS_CHARACTER = /[\uFFFD\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const SUSPICIOUS_ESCAPE = /\\u(?:[dD]|00)/;
+
+function isSuspicious(text: string): boolean {
+	return SUSPICIOUS_CHARACTER.test(text) || (text.includes('\\u') && SUSPICIOUS_ESCAPE.test(text));
+}
 
 export const encoding: RecordRule = {
 	kind: 'record',
@@ -31,7 +40,7 @@ export const encoding: RecordRule = {
 	description: 'Broken text encoding: U+FFFD replacement characters, lone surrogates, or control characters.',
 	defaultSeverity: 'warning',
 	check({ parsed }) {
-		if (!SUSPICIOUS.test(parsed.text)) {
+		if (!isSuspicious(parsed.text)) {
 			return [];
 		}
 		const findings: LineFindingDraft[] = [];

@@ -19,8 +19,37 @@ const PATTERNS: ReadonlyArray<{ kind: string; regex: RegExp }> = [
  */
 const CODE_HINTS = /```|\bf\\?["']|\.format\(|print\(|\\\\(?:begin|frac|text)|\$\$?\\/;
 
-/** A cheap first pass that every placeholder matches; most lines match nothing and skip the patterns above. */
-const CANDIDATE = /\{[\s{]?[A-Za-z_]|<[A-Z]|\[(?:INSERT|YOUR|ADD|FILL)/;
+/**
+ * A cheap first pass that every placeholder passes: a `{` followed (after at most one space or brace) by a letter or
+ * underscore, a `<` followed by a capital, or a `[` followed by a capital. Most lines pass none and skip the patterns
+ * above; JSON's own braces are followed by quotes.
+ */
+function hasCandidate(line: string): boolean {
+	for (let index = line.indexOf('{'); index !== -1; index = line.indexOf('{', index + 1)) {
+		let next = line.charCodeAt(index + 1);
+		if (next === 0x20 || next === 0x7b) {
+			next = line.charCodeAt(index + 2);
+		}
+		if (isWordStart(next)) {
+			return true;
+		}
+	}
+	return hasCapitalAfter(line, '<') || hasCapitalAfter(line, '[');
+}
+
+function isWordStart(code: number): boolean {
+	return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
+}
+
+function hasCapitalAfter(line: string, opener: string): boolean {
+	for (let index = line.indexOf(opener); index !== -1; index = line.indexOf(opener, index + 1)) {
+		const next = line.charCodeAt(index + 1);
+		if (next >= 0x41 && next <= 0x5a) {
+			return true;
+		}
+	}
+	return false;
+}
 
 /** Words in angle brackets that are markup or special tokens, not placeholders. */
 const NOT_PLACEHOLDERS = new Set(['<EOS>', '<BOS>', '<PAD>', '<UNK>', '<SEP>', '<CLS>', '<MASK>', '<HTML>', '<BODY>', '<HEAD>', '<DIV>']);
@@ -37,7 +66,7 @@ export const templatePlaceholder: RecordRule = {
 		}
 		const findings: LineFindingDraft[] = [];
 		const line = parsed.text;
-		if (!CANDIDATE.test(line)) {
+		if (!hasCandidate(line)) {
 			return [];
 		}
 		const looksLikeCode = CODE_HINTS.test(line);
