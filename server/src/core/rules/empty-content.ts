@@ -44,7 +44,9 @@ export const emptyContent: RecordRule = {
 	category: 'format',
 	description: 'A message, prompt or answer whose text is empty or only whitespace.',
 	defaultSeverity: 'error',
-	check({ record, match, parsed, content }) {
+	check(input) {
+		// content() is a method of the line entry, so it is called on the entry rather than destructured.
+		const { record, match, parsed } = input;
 		const format = match?.format;
 		if (record === undefined || format === undefined) {
 			return [];
@@ -70,7 +72,7 @@ export const emptyContent: RecordRule = {
 				}
 			});
 		}
-		if (format === 'classification' && content()?.text.trim() === '') {
+		if (format === 'classification' && input.content()?.text.trim() === '') {
 			at([], 'The text to classify is empty.');
 		}
 		return findings;
