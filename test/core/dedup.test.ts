@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { groupExactDuplicates } from '../../server/src/core/dedup/exact';
 import { hashString32, hashString53 } from '../../server/src/core/dedup/hash';
-import { candidateProbability, chooseBanding, radixOrder } from '../../server/src/core/dedup/lsh';
+import { candidateProbability, chooseBanding, radixOrder, SameKeyLinker } from '../../server/src/core/dedup/lsh';
 import { estimatedSimilarity, minhashSignature } from '../../server/src/core/dedup/minhash';
 import { DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates } from '../../server/src/core/dedup/nearDuplicates';
 import { normalizeFields, normalizeText } from '../../server/src/core/dedup/normalize';
@@ -124,6 +124,11 @@ void describe('LSH banding', () => {
 			}
 		}
 		assert.throws(() => chooseBanding(0.1, 0.99, 4), RangeError);
+	});
+	void it('links each record to the previous one with the same key, across table collisions', () => {
+		const linker = new SameKeyLinker(6);
+		assert.deepEqual([...linker.link(Uint32Array.of(7, 16 + 7, 7, 0, 16 + 7, 7))], [-1, -1, 0, -1, 1, 2]);
+		assert.deepEqual([...linker.link(Uint32Array.of(1, 2, 3, 4, 5, 1))], [-1, -1, -1, -1, -1, 0], 'the table is reset between bands');
 	});
 	void it('sorts keys stably in linear time', () => {
 		const keys = Uint32Array.of(5, 0xffffffff, 5, 0, 70000, 3);

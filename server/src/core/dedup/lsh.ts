@@ -84,3 +84,44 @@ export function radixOrder(keys: Uint32Array): Uint32Array {
 	}
 	return order;
 }
+
+/**
+ * Links each record to the previous record with the same bucket key: `previous[i]` is the largest `j < i` with
+ * `keys[j] === keys[i]`, or -1. One pass over an open-addressing table, so a band's buckets cost one probe per record
+ * (cheaper than sorting). The table is scratch owned by the caller, reused across bands.
+ */
+export class SameKeyLinker {
+	private readonly lastIndex: Int32Array;
+	private readonly tableKeys: Uint32Array;
+	private readonly mask: number;
+	readonly previous: Int32Array;
+
+	constructor(count: number) {
+		let size = 16;
+		while (size < count * 2) {
+			size *= 2;
+		}
+		this.mask = size - 1;
+		this.lastIndex = new Int32Array(size);
+		this.tableKeys = new Uint32Array(size);
+		this.previous = new Int32Array(count);
+	}
+
+	/** Fills `previous` for these keys (one band); `keys.length` must equal the count given to the constructor. */
+	link(keys: Uint32Array): Int32Array {
+		const { lastIndex, tableKeys, mask, previous } = this;
+		lastIndex.fill(0);
+		for (let index = 0; index < keys.length; index++) {
+			const key = keys[index];
+			// Bucket keys are already well-mixed hashes, so their low bits are a fine table position.
+			let position = key & mask;
+			while (lastIndex[position] !== 0 && tableKeys[position] !== key) {
+				position = (position + 1) & mask;
+			}
+			previous[index] = lastIndex[position] - 1;
+			lastIndex[position] = index + 1;
+			tableKeys[position] = key;
+		}
+		return previous;
+	}
+}

@@ -4,7 +4,7 @@
  */
 
 import { LintCancelled, type CancellationSignal } from '../types';
-import { chooseBanding, radixOrder, writeBandKeys, type Banding } from './lsh';
+import { chooseBanding, SameKeyLinker, writeBandKeys, type Banding } from './lsh';
 import { writeMinhashSignature } from './minhash';
 import { DEFAULT_SHINGLES, jaccard, shingleCount, shingleSet, writeShingleHashes, type ShingleOptions } from './shingles';
 import { UnionFind } from './unionFind';
@@ -130,45 +130,36 @@ export function clusterByBands(
 ): NearDuplicateResult {
 	const count = present.length;
 	const components = new UnionFind(count);
+	const linker = new SameKeyLinker(count);
 	const pairs: SimilarPair[] = [];
 	const rejected = new Set<number>();
 	let candidatesChecked = 0;
 	for (let band = 0; band < banding.bands; band++) {
 		throwIfCancelled(signal);
-		const bandKeys = keys.subarray(band * count, (band + 1) * count);
-		const order = radixOrder(bandKeys);
-		let runStart = 0;
-		while (runStart < count) {
-			let runEnd = runStart + 1;
-			while (runEnd < count && bandKeys[order[runEnd]] === bandKeys[order[runStart]]) {
-				runEnd++;
+		const previous = linker.link(keys.subarray(band * count, (band + 1) * count));
+		for (let b = 0; b < count; b++) {
+			if (present[b] === 0) {
+				continue;
 			}
-			for (let later = runStart + 1; later < runEnd; later++) {
-				const b = order[later];
-				if (present[b] === 0) {
+			// Each record is compared with at most `bucketWindow` earlier members of its bucket.
+			let a = previous[b];
+			for (let step = 0; a !== -1 && step < options.bucketWindow; step++, a = previous[a]) {
+				if (present[a] === 0 || components.find(a) === components.find(b)) {
 					continue;
 				}
-				const earliest = Math.max(runStart, later - options.bucketWindow);
-				for (let earlier = later - 1; earlier >= earliest; earlier--) {
-					const a = order[earlier];
-					if (present[a] === 0 || components.find(a) === components.find(b)) {
-						continue;
-					}
-					const pairKey = a * count + b;
-					if (rejected.has(pairKey)) {
-						continue;
-					}
-					candidatesChecked++;
-					const value = similarity(a, b);
-					if (value >= options.threshold) {
-						components.union(a, b);
-						pairs.push({ a, b, similarity: value });
-					} else {
-						rejected.add(pairKey);
-					}
+				const pairKey = a * count + b;
+				if (rejected.has(pairKey)) {
+					continue;
+				}
+				candidatesChecked++;
+				const value = similarity(a, b);
+				if (value >= options.threshold) {
+					components.union(a, b);
+					pairs.push({ a, b, similarity: value });
+				} else {
+					rejected.add(pairKey);
 				}
 			}
-			runStart = runEnd;
 		}
 	}
 	return { banding, clusters: components.groups(2), pairs, candidatesChecked };

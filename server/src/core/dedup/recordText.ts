@@ -15,10 +15,18 @@ export type CompareMode = 'whole' | 'prompt' | 'answer';
 
 export const COMPARE_MODES: readonly CompareMode[] = ['whole', 'prompt', 'answer'];
 
-/** The normalised comparable text of a record and its 53-bit hash; undefined when the compared part is empty. */
+/**
+ * The normalised comparable text of a record and its 53-bit hash, memoised per line. The near-duplicate features of
+ * the same line live on the same object (one memo lookup per line and rule on a re-lint): its bucket keys, tagged with
+ * the shingle and banding choice they were computed for, and its shingle set once it has met a candidate.
+ */
 export interface ComparableText {
 	text: string;
 	hash: number;
+	keys?: Uint32Array;
+	keysFor?: string;
+	/** A separate small object, so a rule can keep it without keeping the keys alive on huge files. */
+	holder?: ShingleSetHolder;
 }
 
 /**
@@ -88,13 +96,13 @@ function clampInteger(value: number, min: number, max: number): number {
 
 /**
  * Per-line near-duplicate features for one lint run: the LSH bucket keys and, for records that meet a candidate, the
- * shingle set. Both are memoised per line, so after an edit only changed lines are hashed again. The hasher is shared
- * by the run so its scratch buffers are reused.
+ * shingle set, both kept on the line's memoised `ComparableText`, so after an edit only changed lines are hashed again.
+ * Rules keep that small object, never the line's input (which would keep the parsed record alive on huge files). The
+ * hasher is shared by the run so its scratch buffers are reused.
  */
 export class LineFeatures {
 	readonly hasher: BandKeyHasher;
-	private readonly keysMemo: string;
-	private readonly setMemo: string;
+	private readonly keysTag: string;
 
 	constructor(
 		readonly mode: CompareMode,
@@ -102,34 +110,26 @@ export class LineFeatures {
 	) {
 		this.hasher = new BandKeyHasher(options);
 		const shingles = `${options.shingles.unit}${options.shingles.size}`;
-		this.keysMemo = `dedup:bands:${mode}:${shingles}:${this.hasher.banding.bands}x${this.hasher.banding.rows}`;
-		this.setMemo = `dedup:set:${mode}:${shingles}`;
+		this.keysTag = `${shingles}:${this.hasher.banding.bands}x${this.hasher.banding.rows}`;
 	}
 
-	/** The bucket keys of a line; undefined without content. */
-	bandKeys(input: LineInput): Uint32Array | undefined {
+	/** The line's features; undefined without content. Its bucket keys are computed on first use. */
+	features(input: LineInput): (ComparableText & { keys: Uint32Array; holder: ShingleSetHolder }) | undefined {
 		const comparable = comparableText(input, this.mode);
 		if (comparable === undefined) {
 			return undefined;
 		}
-		return input.memo(this.keysMemo, () => {
-			const keys = new Uint32Array(this.hasher.banding.bands);
-			this.hasher.write(comparable.text, keys, 0, 1);
-			return keys;
-		});
-	}
-
-	/**
-	 * A small per-line holder for the shingle set, filled only if the record meets a candidate. Rules keep the holder,
-	 * never the line's input (which would keep the parsed record alive on huge files); in the editor the holder is
-	 * memoised with the line, so a re-lint reuses the sets of unchanged lines.
-	 */
-	setHolder(input: LineInput): ShingleSetHolder {
-		return input.memo(this.setMemo, () => ({ set: undefined }));
+		if (comparable.keys === undefined || comparable.keysFor !== this.keysTag) {
+			comparable.keys = new Uint32Array(this.hasher.banding.bands);
+			comparable.keysFor = this.keysTag;
+			comparable.holder = { set: undefined };
+			this.hasher.write(comparable.text, comparable.keys, 0, 1);
+		}
+		return comparable as ComparableText & { keys: Uint32Array; holder: ShingleSetHolder };
 	}
 }
 
-/** See `LineFeatures.setHolder`. */
+/** Where a record's shingle set is kept once computed. */
 export interface ShingleSetHolder {
 	set: Uint32Array | undefined;
 }

@@ -1,7 +1,7 @@
 import { probabilityCurve } from '../dedup/lsh';
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
 import { clusterByBands } from '../dedup/nearDuplicates';
-import { comparableText, holderSimilarity, LineFeatures, nearDuplicateOptions, type ShingleSetHolder } from '../dedup/recordText';
+import { holderSimilarity, LineFeatures, nearDuplicateOptions, type ShingleSetHolder } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule } from '../rule';
 import { compareMode } from './duplicate-exact';
 
@@ -31,26 +31,22 @@ export const duplicateNear: FileRule = {
 		let keys = new Uint32Array(1024 * bands);
 		return {
 			add(entry) {
-				const comparable = comparableText(entry, mode);
-				if (comparable === undefined || seen.has(comparable.hash)) {
+				const line = features.features(entry);
+				if (line === undefined || seen.has(line.hash)) {
 					return;
 				}
-				const lineKeys = features.bandKeys(entry);
-				if (lineKeys === undefined) {
-					return;
-				}
-				seen.add(comparable.hash);
+				seen.add(line.hash);
 				const slot = texts.length;
 				if ((slot + 1) * bands > keys.length) {
 					const grown = new Uint32Array(keys.length * 2);
 					grown.set(keys);
 					keys = grown;
 				}
-				keys.set(lineKeys, slot * bands);
+				keys.set(line.keys, slot * bands);
 				lines.push(entry.line);
 				lengths.push(entry.parsed.text.length);
-				texts.push(comparable.text);
-				holders.push(features.setHolder(entry));
+				texts.push(line.text);
+				holders.push(line.holder);
 			},
 			finish() {
 				const count = texts.length;
