@@ -29,6 +29,10 @@ export function matchGroups(text: string, lexicon: Lexicon = BUILT_IN_LEXICON): 
 	const mentions: GroupMention[] = [];
 	let index = 0;
 	while (index < words.count) {
+		if (cannotStartEntry(compiled, text, words, index)) {
+			index++;
+			continue;
+		}
 		const matched = longestEntriesAt(compiled, text, words, index);
 		if (matched === undefined) {
 			index++;
@@ -59,6 +63,8 @@ export function matchGroups(text: string, lexicon: Lexicon = BUILT_IN_LEXICON): 
 export interface CompiledLexicon {
 	readonly entriesByFirstWord: ReadonlyMap<string, readonly LexiconEntry[]>;
 	readonly personNouns: ReadonlySet<string>;
+	/** One flag per word shape (length, first and last letter) that some first word of an entry has; see {@link wordShape}. */
+	readonly firstWordShapes: Uint8Array;
 }
 
 /** One form of the lexicon, split into words; `nonIdentity` entries are the phrases that are never mentions. */
@@ -115,17 +121,66 @@ export function compileLexicon(lexicon: Lexicon): CompiledLexicon {
 	for (const list of entriesByFirstWord.values()) {
 		list.sort((left, right) => right.words.length - left.words.length);
 	}
-	const compiled = { entriesByFirstWord, personNouns: new Set(lexicon.personNouns.map(normalizeForm)) };
+	const firstWordShapes = new Uint8Array(SHAPE_COUNT);
+	for (const firstWord of entriesByFirstWord.keys()) {
+		const shape = wordShape(firstWord, 0, firstWord.length);
+		if (shape >= 0) {
+			firstWordShapes[shape] = 1;
+		}
+	}
+	const compiled = { entriesByFirstWord, personNouns: new Set(lexicon.personNouns.map(normalizeForm)), firstWordShapes };
 	compiledLexicons.set(lexicon, compiled);
 	return compiled;
 }
 
-/** Words of a text as parallel arrays (lower-cased word, start, exclusive end), which is cheaper than an array of objects. */
+/**
+ * Words of a text as parallel arrays of offsets, which is cheaper than an array of objects. The lower-cased word is built
+ * only when it is looked up (most words are rejected by their shape first) and then kept.
+ */
 interface Words {
 	count: number;
-	lower: string[];
 	starts: number[];
 	ends: number[];
+	lower: (string | undefined)[];
+}
+
+function wordAt(text: string, words: Words, index: number): string {
+	let word = words.lower[index];
+	if (word === undefined) {
+		word = text.slice(words.starts[index], words.ends[index]).toLowerCase();
+		words.lower[index] = word;
+	}
+	return word;
+}
+
+/** Words longer than this are never rejected by shape (no lexicon word is that long; they are simply looked up). */
+const MAX_SHAPED_LENGTH = 24;
+const SHAPE_COUNT = MAX_SHAPED_LENGTH * 26 * 26;
+
+/**
+ * A number for the (length, first letter, last letter) of an ASCII-letter word, case-insensitive; -1 for other words
+ * (digits, accents, very long), which are always looked up. A word whose shape no lexicon first word has cannot start a
+ * match, so it is skipped without building a string: that is most words of ordinary text ("the", "and", "model").
+ */
+function wordShape(text: string, start: number, end: number): number {
+	const length = end - start;
+	if (length > MAX_SHAPED_LENGTH) {
+		return -1;
+	}
+	for (let position = start; position < end; position++) {
+		const code = text.charCodeAt(position) | 0x20;
+		if (code < 0x61 || code > 0x7a) {
+			return -1;
+		}
+	}
+	const first = (text.charCodeAt(start) | 0x20) - 0x61;
+	const last = (text.charCodeAt(end - 1) | 0x20) - 0x61;
+	return ((length - 1) * 26 + first) * 26 + last;
+}
+
+function cannotStartEntry(compiled: CompiledLexicon, text: string, words: Words, index: number): boolean {
+	const shape = wordShape(text, words.starts[index], words.ends[index]);
+	return shape >= 0 && compiled.firstWordShapes[shape] === 0;
 }
 
 const NON_ASCII_WORD_CHARACTER = /[\p{L}\p{N}\p{M}]/u;
@@ -150,7 +205,7 @@ function splitIntoWords(text: string): Words {
 		while (position < length && isWordCharacter(text, position)) {
 			position += isHighSurrogate(text.charCodeAt(position)) ? 2 : 1;
 		}
-		words.lower.push(text.slice(start, position).toLowerCase());
+		words.lower.push(undefined);
 		words.starts.push(start);
 		words.ends.push(position);
 		words.count++;
@@ -178,7 +233,7 @@ function longestEntriesAt(
 	words: Words,
 	index: number,
 ): { entries: LexiconEntry[]; length: number } | undefined {
-	const candidates = compiled.entriesByFirstWord.get(words.lower[index]);
+	const candidates = compiled.entriesByFirstWord.get(wordAt(text, words, index));
 	if (candidates === undefined) {
 		return undefined;
 	}
@@ -209,7 +264,7 @@ function entryMatchesAt(entry: LexiconEntry, text: string, words: Words, index: 
 	}
 	for (let offset = 1; offset < length; offset++) {
 		const position = index + offset;
-		if (words.lower[position] !== entry.words[offset] || !isJoiningGap(text, words.ends[position - 1], words.starts[position])) {
+		if (wordAt(text, words, position) !== entry.words[offset] || !isJoiningGap(text, words.ends[position - 1], words.starts[position])) {
 			return false;
 		}
 	}
@@ -229,7 +284,7 @@ function isFollowedByPeopleContext(compiled: CompiledLexicon, text: string, word
 		if (!isJoiningGap(text, words.ends[position - 1], words.starts[position])) {
 			return false;
 		}
-		if (compiled.personNouns.has(words.lower[position])) {
+		if (compiled.personNouns.has(wordAt(text, words, position))) {
 			return true;
 		}
 		const matched = longestEntriesAt(compiled, text, words, position);
