@@ -1,51 +1,72 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import * as readline from 'node:readline';
-import { StringDecoder } from 'node:string_decoder';
 import type { FileDigest } from '../core/provenance/observation';
 
 /**
- * Hashes a file's bytes while they stream past, counting records (non-blank lines) on the way, so a multi-GB
- * file is hashed in bounded memory and, in `tunelint check`, in the same read as the lint.
+ * Hashes a file's bytes while they stream past, counting records (lines with a byte other than ASCII whitespace)
+ * on the way, so a multi-GB file is hashed in bounded memory and, in `tunelint check`, in the same read as the lint.
  */
 export class DigestStream {
 	private readonly hash: Hash = createHash('sha256');
-	private readonly decoder = new StringDecoder('utf8');
 	private size = 0;
 	private records = 0;
-	private partial = '';
+	/** True while the current, unfinished line has shown a byte other than whitespace. */
+	private lineHasContent = false;
 
 	/** Feeds a chunk of the file's bytes. */
 	update(chunk: Buffer): void {
 		this.hash.update(chunk);
 		this.size += chunk.length;
-		this.countLines(this.decoder.write(chunk));
+		this.countRecords(chunk);
 	}
 
 	/** The digest, once every chunk has been fed; the stream cannot be used afterwards. */
 	finish(): FileDigest {
-		this.countLines(this.decoder.end());
-		if (isRecordLine(this.partial)) {
+		if (this.lineHasContent) {
 			this.records++;
+			this.lineHasContent = false;
 		}
-		this.partial = '';
 		return { sha256: this.hash.digest('hex'), size: this.size, records: this.records };
 	}
 
-	private countLines(text: string): void {
-		const lines = (this.partial + text).split('\n');
-		this.partial = lines.pop() ?? '';
-		for (const line of lines) {
-			if (isRecordLine(line)) {
-				this.records++;
+	/**
+	 * Counts records on the bytes, without decoding: a line is a record as soon as it has a byte other than ASCII
+	 * whitespace, and the rest of it is skipped with a native search for the newline. Decoding and splitting the
+	 * text instead made hashing three times slower.
+	 */
+	private countRecords(chunk: Buffer): void {
+		let position = 0;
+		while (position < chunk.length) {
+			if (!this.lineHasContent) {
+				while (position < chunk.length && isBlankByte(chunk[position])) {
+					position++;
+				}
+				if (position === chunk.length) {
+					return;
+				}
+				if (chunk[position] === NEWLINE) {
+					position++;
+					continue;
+				}
+				this.lineHasContent = true;
 			}
+			const newline = chunk.indexOf(NEWLINE, position);
+			if (newline === -1) {
+				return;
+			}
+			this.records++;
+			this.lineHasContent = false;
+			position = newline + 1;
 		}
 	}
 }
 
-/** A record is any line that is not blank (JSONL has one record per line; invalid lines still count). */
-export function isRecordLine(line: string): boolean {
-	return line.trim() !== '';
+const NEWLINE = 0x0a;
+
+/** Space, tab, carriage return, vertical tab and form feed: what makes a line blank (the newline ends it). */
+function isBlankByte(byte: number): boolean {
+	return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0b || byte === 0x0c;
 }
 
 /** The digest of a file on disk, streamed. */

@@ -27,7 +27,7 @@ export interface LockEntry {
 	sha256: string;
 	/** Bytes. */
 	size: number;
-	/** Non-blank lines. */
+	/** Lines with a byte other than ASCII whitespace (blank lines are not records; invalid JSON lines are). */
 	records: number;
 	/** Where the data came from: a URL or free text. */
 	source: string;

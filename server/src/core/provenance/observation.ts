@@ -12,7 +12,7 @@ import type { RecordDiff } from './recordDiff';
 export interface FileDigest {
 	sha256: string;
 	size: number;
-	/** Non-blank lines. */
+	/** Lines with a byte other than ASCII whitespace (blank lines are not records; invalid JSON lines are). */
 	records: number;
 }
 
