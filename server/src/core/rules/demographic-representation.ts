@@ -21,7 +21,10 @@ export const demographicRepresentation: FileRule = {
 		const audit = startAudit(lexicon, auditOptions);
 		return {
 			add(entry) {
-				audit.add(entry.content(), lineGroups(entry, lexicon, auditOptions.includeAmbiguous)?.groups);
+				// Blank and unparsable lines are other rules' business; only records count (as skipped when they have no text).
+				if (entry.record !== undefined) {
+					audit.add(entry.content(), lineGroups(entry, lexicon, auditOptions.includeAmbiguous)?.groups);
+				}
 			},
 			finish() {
 				const result = audit.finish();

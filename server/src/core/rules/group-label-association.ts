@@ -31,6 +31,10 @@ export const groupLabelAssociation: FileRule = {
 		const lineTexts = new Map<number, string>();
 		return {
 			add(entry) {
+				// Blank and unparsable lines are other rules' business; only records count (as skipped when they have no text).
+				if (entry.record === undefined) {
+					return;
+				}
 				const found = lineGroups(entry, lexicon, auditOptions.includeAmbiguous);
 				audit.add(entry.content(), found?.groups);
 				if (markMentions && found !== undefined && found.groups.prompt.groups.size > 0) {
