@@ -10,7 +10,8 @@ import { launchBrowser, openWorkbench } from './workbench.mjs';
 /**
  * Starts a session. `workspaceFiles` maps a file name in the workspace to its source path.
  * `waitForExplorer: false` returns as soon as the workbench is drawn, before a trust dialog is answered.
- * @param {{ workspaceFiles: Record<string, string>, trustWorkspace?: boolean, waitForExplorer?: boolean, userSettings?: object }} options
+ * `prepareWorkspace(folder)` may add generated files before code-server starts.
+ * @param {{ workspaceFiles: Record<string, string>, prepareWorkspace?: (folder: string) => void, trustWorkspace?: boolean, waitForExplorer?: boolean, userSettings?: object }} options
  */
 export async function startSession(options) {
 	const root = mkdtempSync(join(tmpdir(), 'tunelint-e2e-'));
@@ -29,6 +30,7 @@ export async function startSession(options) {
 		for (const [name, source] of Object.entries(options.workspaceFiles)) {
 			cpSync(source, join(workspace, name), { recursive: true });
 		}
+		options.prepareWorkspace?.(workspace);
 		const extensionsDir = join(root, 'extensions');
 		const mode = process.env.TUNELINT_E2E_EXTENSION === 'unpacked' ? 'unpacked' : 'vsix';
 		const extensionPath = installExtension(extensionsDir, mode);

@@ -223,3 +223,46 @@ export async function waitForFileContent(path, predicate, timeoutMs = 10_000) {
 	}
 	return content;
 }
+
+/**
+ * Right-clicks a file in the Explorer and chooses a context-menu item by its title, with the keyboard. Menu items
+ * of extensions appear only once the extension host has registered them, so the menu is reopened until the item
+ * is there or `timeoutMs` passes.
+ */
+export async function runExplorerContextCommand(page, fileName, title, timeoutMs = 60_000) {
+	const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
+	const menu = page.locator('.context-view .monaco-menu');
+	const wanted = menu.locator('.action-item', { hasText: title }).first();
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		await row.click({ button: 'right' });
+		await menu.waitFor();
+		if (await wanted.isVisible()) {
+			break;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`the Explorer context menu of ${fileName} has no item "${title}" after ${timeoutMs} ms`);
+		}
+		await page.keyboard.press('Escape');
+		await menu.waitFor({ state: 'detached' });
+		await delay(500);
+	}
+	const count = await menu.locator('.action-item').count();
+	for (let step = 0; step <= count; step++) {
+		const focused = await menu.locator('.action-item.focused').textContent().catch(() => '');
+		if (focused?.includes(title)) {
+			await page.keyboard.press('Enter');
+			await menu.waitFor({ state: 'detached' });
+			return;
+		}
+		await page.keyboard.press('ArrowDown');
+	}
+	throw new Error(`the item "${title}" of the Explorer context menu of ${fileName} could not be focused`);
+}
+
+/** Waits for a notification toast whose text matches `pattern` and returns its text. */
+export async function waitForNotification(page, pattern, timeoutMs) {
+	const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: pattern }).first();
+	await toast.waitFor({ timeout: timeoutMs });
+	return toast.innerText();
+}

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { LARGE_FILE_INVALID_LINE, writeLargeFile } from './largeFile.mjs';
 import { REPO_ROOT } from './paths.mjs';
 import { startSession } from './session.mjs';
 import {
@@ -15,13 +16,18 @@ import {
 	hoverSquiggle,
 	openFile,
 	readProblems,
+	runExplorerContextCommand,
 	saveActiveEditor,
 	screenshot,
 	waitForFileContent,
+	waitForNotification,
 } from './workbench.mjs';
 
 const SCENARIO_TIMEOUT_MS = 120_000;
 const SESSION_TIMEOUT_MS = 180_000;
+/** Streaming 52 MB through every rule takes minutes on a busy two-core machine. */
+const LARGE_FILE_TIMEOUT_MS = 600_000;
+const LARGE_FILE_BYTES = 52 * 1024 * 1024;
 
 /** The workspace: fixtures with known defects, copied so the tests may edit them. */
 const WORKSPACE_FILES = {
@@ -53,12 +59,18 @@ async function withScreenshot(page, name, body) {
 	}
 }
 
-describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESSION_TIMEOUT_MS + 6 * SCENARIO_TIMEOUT_MS }, () => {
+describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESSION_TIMEOUT_MS + 6 * SCENARIO_TIMEOUT_MS + LARGE_FILE_TIMEOUT_MS }, () => {
 	/** @type {Awaited<ReturnType<typeof startSession>>} */
 	let session;
 
+	/** @type {{ lines: number, bytes: number }} */
+	let largeFile;
+
 	before(async () => {
-		session = await startSession({ workspaceFiles: WORKSPACE_FILES });
+		session = await startSession({
+			workspaceFiles: WORKSPACE_FILES,
+			prepareWorkspace: (folder) => { largeFile = writeLargeFile(join(folder, 'large.jsonl'), LARGE_FILE_BYTES); },
+		});
 	}, { timeout: SESSION_TIMEOUT_MS });
 
 	after(async () => {
@@ -123,6 +135,23 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			const restored = await waitForFileContent(path, (content) => content.equals(original));
 			assert.ok(restored.equals(original), 'undo restores the file byte for byte');
 			await page.locator('.editor-instance .squiggly-warning').first().waitFor();
+		});
+	});
+
+	it('a file over 50 MB linted with "Lint File on Disk" shows its diagnostics', { timeout: LARGE_FILE_TIMEOUT_MS }, async () => {
+		const { page } = session;
+		const { lines, bytes } = largeFile;
+		assert.ok(bytes > 50 * 1024 * 1024, 'the file is over the 50 MB that VS Code hands to extensions');
+		await withScreenshot(page, '6-large-file', async () => {
+			await hidePanel(page);
+			await runExplorerContextCommand(page, 'large.jsonl', 'Lint File on Disk');
+			const summary = await waitForNotification(page, /Tunelint: large\.jsonl: [\d,]+ records/, LARGE_FILE_TIMEOUT_MS - 30_000);
+			assert.match(summary, /error/, `the summary counts the invalid line: ${summary}`);
+			const problems = await readProblems(page, 'large.jsonl');
+			assert.ok(
+				problems.some((problem) => problem.code === 'invalid-json' && problem.line === LARGE_FILE_INVALID_LINE),
+				`the Problems panel lists invalid-json at line ${LARGE_FILE_INVALID_LINE} of ${lines}: ${JSON.stringify(problems, null, 1)}`,
+			);
 		});
 	});
 });
