@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+
+/** One problem ajv found, in ajv 6's shape. */
+export interface SarifSchemaError {
+	dataPath: string;
+	message?: string;
+	params: Record<string, unknown>;
+}
+
+interface DraftFourValidator {
+	(data: unknown): boolean;
+	errors?: SarifSchemaError[] | null;
+}
+
+interface DraftFourAjv {
+	addMetaSchema(schema: object): void;
+	compile(schema: object): DraftFourValidator;
+}
+
+type DraftFourAjvConstructor = new (options: Record<string, unknown>) => DraftFourAjv;
+
+let validator: DraftFourValidator | undefined;
+
+/**
+ * Validates a SARIF log against the official SARIF 2.1.0 JSON schema (sarif-2.1.0-rtm.5.json, as shipped in the
+ * @microsoft/jest-sarif package). The schema is JSON Schema draft-04, which ajv 8 no longer reads, so this uses the
+ * ajv 6 that @microsoft/jest-sarif itself depends on, configured the way its own matcher configures it.
+ */
+export function validateSarif(log: unknown): SarifSchemaError[] {
+	validator ??= compileSarifSchema();
+	return validator(log) ? [] : [...(validator.errors ?? [])];
+}
+
+function compileSarifSchema(): DraftFourValidator {
+	const packageDirectory = path.dirname(require.resolve('@microsoft/jest-sarif/package.json'));
+	const fromPackage = (id: string): string => require.resolve(id, { paths: [packageDirectory] });
+	const Ajv = require(fromPackage('ajv')) as DraftFourAjvConstructor;
+	const ajv = new Ajv({ schemaId: 'auto', allErrors: true, validateSchema: false });
+	ajv.addMetaSchema(require(fromPackage('ajv/lib/refs/json-schema-draft-04.json')) as object);
+	return ajv.compile(require(path.join(packageDirectory, 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json')) as object);
+}
