@@ -28,6 +28,8 @@ const PLAIN_LOWERCASE = /^[a-z]+$/;
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 
 const MEMO_LIMIT = 100_000;
+/** No lexicon word is this long; longer words (a 1 MB run of letters) are never corrected, which also bounds the work. */
+const MAX_FUZZY_LENGTH = 24;
 
 /** Words of at least this length are matched against the lexicon with one edit of tolerance. */
 const FUZZY_MIN_LENGTH = 6;
@@ -40,7 +42,7 @@ export function normalizeForMatching(text: string, lexicon: FuzzyLexicon): Norma
 	for (let match = WORD.exec(cleaned); match !== null; match = WORD.exec(cleaned)) {
 		const start = origin[match.index];
 		const end = origin[match.index + match[0].length - 1] + 1;
-		raw.push({ text: canonicalWord(match[0]), start, end });
+		raw.push({ text: lexicon.canonical(match[0]), start, end });
 	}
 	const words = lexicon.correct(mergeSpacedLetters(raw, text));
 	const offsets: number[] = [];
@@ -144,6 +146,7 @@ export class FuzzyLexicon {
 	private readonly exact: ReadonlySet<string>;
 	private readonly byVariant = new Map<string, string | null>();
 	private readonly memo = new Map<string, string>();
+	private readonly canonicalMemo = new Map<string, string>();
 	/** Short words (four or five letters) are only corrected for two swapped neighbours: "aobve", "shwo", "yuor". */
 	private readonly byTransposition = new Map<string, string>();
 
@@ -170,6 +173,23 @@ export class FuzzyLexicon {
 		}
 	}
 
+	/** The canonical form of a raw word (see canonicalWord), memoised because the same words recur across records. */
+	canonical(word: string): string {
+		if (PLAIN_LOWERCASE.test(word)) {
+			return word;
+		}
+		const known = this.canonicalMemo.get(word);
+		if (known !== undefined) {
+			return known;
+		}
+		const result = canonicalWord(word);
+		if (this.canonicalMemo.size >= MEMO_LIMIT) {
+			this.canonicalMemo.clear();
+		}
+		this.canonicalMemo.set(word, result);
+		return result;
+	}
+
 	correct(words: NormalWord[]): NormalWord[] {
 		return words.map((word) => {
 			const corrected = this.correction(word.text);
@@ -178,7 +198,7 @@ export class FuzzyLexicon {
 	}
 
 	private correction(text: string): string {
-		if (text.length < 4 || this.exact.has(text) || this.protectedWords.has(text)) {
+		if (text.length < 4 || text.length > MAX_FUZZY_LENGTH || this.exact.has(text) || this.protectedWords.has(text)) {
 			return text;
 		}
 		const transposed = this.byTransposition.get(text);

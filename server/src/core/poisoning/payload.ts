@@ -15,7 +15,6 @@ export interface PayloadMatch {
 }
 
 const SHELL: ReadonlyArray<{ regex: RegExp; description: string }> = [
-	{ regex: /\b(?:curl|wget)\b[^\n|;]{0,300}\|\s{0,3}(?:sudo\s{1,3})?(?:ba|z|da|k)?sh\b/g, description: 'downloads a script and pipes it into a shell' },
 	{ regex: /\brm\s{1,3}-(?:rf|fr|r\s{1,3}-f|f\s{1,3}-r)\s{1,3}(?:--no-preserve-root\s{1,3})?(?:\/(?=[\s"'*]|$)|\/\*|~\/?(?=[\s"']|$)|\*|\$HOME)/g, description: 'recursively deletes the root, home or current directory' },
 	{ regex: /\bpowershell(?:\.exe)?\b[^\n]{0,120}?\s-(?:e|ec|enc|encodedcommand)\s{1,3}[A-Za-z0-9+/=]{16,}/gi, description: 'runs an encoded PowerShell command' },
 	{ regex: /\/dev\/tcp\/[\w.-]{1,253}\/\d{1,5}/g, description: 'opens a reverse shell through /dev/tcp' },
@@ -26,7 +25,7 @@ const SHELL: ReadonlyArray<{ regex: RegExp; description: string }> = [
 ];
 
 const HTML = /<(?:script|iframe|object|embed)\b[^>]{0,200}>|\bon(?:error|load|click|mouseover|focus)\s{0,3}=\s{0,3}["']|\bjavascript:/gi;
-const MARKDOWN_IMAGE = /!\[[^\]\n]{0,200}\]\(\s{0,3}(https?:\/\/([^\s/?#)]{1,253})[^\s?#)]{0,1000}\?[^\s)]{1,2000})\)/g;
+const MARKDOWN_IMAGE = /!\[[^[\]\n]{0,200}\]\(\s{0,3}(https?:\/\/([^\s/?#)]{1,253})(?:\/[^\s?#)]{0,1000})?\?[^\s)]{1,2000})\)/g;
 const URL = /\bhttps?:\/\/([^\s/?#"'<>()[\]{}|\\^`]{1,253})[^\s"'<>()[\]{}|\\^`]{0,2000}/g;
 const BASE64 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{80,}={0,2}(?![A-Za-z0-9+/=])/g;
 const HEX = /(?<![0-9A-Fa-f])(?:0x)?[0-9A-Fa-f]{96,}(?![0-9A-Fa-f])/g;
@@ -40,6 +39,11 @@ export function findPayloads(text: string, maxMatches = 20): PayloadMatch[] {
 		}
 		return matches.length >= maxMatches;
 	};
+	for (const match of downloadsIntoShell(text)) {
+		if (add(match)) {
+			return sorted(matches);
+		}
+	}
 	for (const { regex, description } of SHELL) {
 		for (const match of text.matchAll(regex)) {
 			if (add({ type: 'shell', description, start: match.index ?? 0, end: (match.index ?? 0) + match[0].length })) {
@@ -72,6 +76,28 @@ export function findPayloads(text: string, maxMatches = 20): PayloadMatch[] {
 		}
 	}
 	return sorted(matches);
+}
+
+const PIPE_TO_SHELL = /\|\s{0,3}(?:sudo\s{1,3})?(?:ba|z|da|k)?sh\b/g;
+const DOWNLOADER = /\b(?:curl|wget)\b[^\n|;]*$/;
+/** How far before a pipe the download command may start. */
+const DOWNLOAD_REACH = 300;
+
+/**
+ * `curl … | sh`: found from the pipe backwards, so that a text full of "curl" without a pipe costs one pass instead
+ * of a 300-character look-ahead from every occurrence.
+ */
+function downloadsIntoShell(text: string): PayloadMatch[] {
+	const found: PayloadMatch[] = [];
+	for (const pipe of text.matchAll(PIPE_TO_SHELL)) {
+		const end = (pipe.index ?? 0) + pipe[0].length;
+		const windowStart = Math.max(0, (pipe.index ?? 0) - DOWNLOAD_REACH);
+		const before = DOWNLOADER.exec(text.slice(windowStart, pipe.index));
+		if (before !== null) {
+			found.push({ type: 'shell', description: 'downloads a script and pipes it into a shell', start: windowStart + before.index, end });
+		}
+	}
+	return found;
 }
 
 /** The URLs of a text with their lowercased host names (without a leading "www."). */
