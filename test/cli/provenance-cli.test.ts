@@ -145,7 +145,7 @@ void describe('tunelint lock', () => {
 		await run(project, 'lock', 'update', 'data/train.jsonl');
 		const required = await run(project, 'lock', 'verify', '--key', keys.publicKey, '--require-signature');
 		assert.equal(required.code, 1);
-		assert.match(required.out, /not signed, and --require-signature is on/);
+		assert.match(required.out, /not signed, and signatures are required/);
 	});
 
 	void it('refuses to add an entry twice and leaves the lock untouched', async () => {

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCK_FILE_NAME } from '../core/provenance/lock';
-import { describeHistory, provenanceState } from '../core/provenance/observation';
 import { RuleOptions } from '../core/rule';
 import { LOCK_FILE_OPTION } from '../provenance/adapter';
 import { ProvenanceError } from '../provenance/errors';
 import { locateLock, readValidLock } from '../provenance/lockStore';
-import { addEntries, updateEntries, verifyLock, type EntryVerification } from '../provenance/operations';
+import { addEntries, updateEntries, verifyLock } from '../provenance/operations';
+import { describeVerification } from '../provenance/report';
 import { loadPrivateKey, loadPublicKey, PASSPHRASE_VARIABLE } from '../provenance/signing';
 import { loadSettings } from './config';
 import { UsageError, type CliIo } from './io';
@@ -145,35 +145,6 @@ async function list(values: LockValues, io: CliIo): Promise<number> {
 		io.out(`${entry.path}\n  ${entry.records} records, ${entry.size} bytes, sha256 ${entry.sha256}\n  source: ${entry.source}\n  license: ${entry.license}\n  locked ${entry.lockedAt}, ${signed}`);
 	}
 	return 0;
-}
-
-/** One line per entry: `ok`, or what failed and why. */
-function describeVerification(result: EntryVerification, requireSignature: boolean): string {
-	if ('missing' in result) {
-		return `FAIL ${result.path}: ${result.missing}`;
-	}
-	const { observation } = result;
-	const problems: string[] = [];
-	if (provenanceState(observation) === 'modified' && observation.entry !== undefined) {
-		const entry = observation.entry;
-		const digest = observation.digest;
-		const detail = [
-			entry.size === digest.size ? '' : `size ${entry.size} → ${digest.size} bytes`,
-			entry.records === digest.records ? '' : `records ${entry.records} → ${digest.records}`,
-		].filter((part) => part !== '').join(', ');
-		const history = observation.history === undefined ? '' : ` ${describeHistory(observation.history)}`;
-		problems.push(`hash differs from the lock (locked ${entry.lockedAt.slice(0, 10)}${detail === '' ? '; same size and record count' : `; ${detail}`}).${history}`);
-	}
-	const signature = observation.signature;
-	if (signature?.status === 'invalid') {
-		problems.push(`signature does not verify with ${signature.key}: ${signature.reason}.`);
-	} else if (signature?.status === 'unsigned' && requireSignature) {
-		problems.push('not signed, and --require-signature is on.');
-	}
-	if (problems.length > 0) {
-		return `FAIL ${result.path}: ${problems.join(' ')}`;
-	}
-	return `ok   ${result.path}${signature?.status === 'valid' ? ` (signature verified, ${signature.key})` : ''}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { DocumentLinter, LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
 import { readLines } from '../node/readLines';
+import { ProvenanceService } from '../provenance/lsp';
 import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
@@ -56,6 +57,14 @@ export function startServer(connection: Connection): void {
 		states.clear();
 		connection.languages.diagnostics.refresh().catch(() => undefined);
 	};
+
+	// Provenance (issue 12): lock verification of each linted document, its quick fixes and the lock commands. The
+	// client sends those commands with sendRequest; they are not announced, so no VS Code command is made for them.
+	const provenance = new ProvenanceService({
+		settingsOf,
+		folderOf: (uri) => workspaceFolderOf(uri, workspaceFolders),
+		refresh: () => void connection.languages.diagnostics.refresh().catch(() => undefined),
+	});
 
 	connection.onInitialize((params) => {
 		workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
@@ -115,6 +124,7 @@ export function startServer(connection: Connection): void {
 			}
 			throw error;
 		}
+		result = await provenance.augment(uri, document.getText(), result, settings);
 		states.set(uri, { version, result });
 		void connection.sendNotification(STATUS_NOTIFICATION, statusOf(uri, result, performance.now() - started));
 		return { kind: DocumentDiagnosticReportKind.Full, items: toDiagnostics(result, uri, settings.maxProblems) };
@@ -146,10 +156,14 @@ export function startServer(connection: Connection): void {
 			const action = fixAll(params.textDocument.uri, state.result);
 			return action === undefined ? [] : [action];
 		}
-		return quickFixes(params.textDocument.uri, params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'tunelint'), state.result);
+		const diagnostics = params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'tunelint');
+		return [...quickFixes(params.textDocument.uri, diagnostics, state.result), ...provenance.codeActions(params.textDocument.uri, diagnostics)];
 	});
 
 	connection.onExecuteCommand(async (params, token) => {
+		if (provenance.handles(params.command)) {
+			return provenance.execute(params.command, params.arguments ?? []);
+		}
 		if (params.command !== LINT_FILE_ON_DISK_COMMAND) {
 			return null;
 		}
@@ -162,6 +176,7 @@ export function startServer(connection: Connection): void {
 
 	documents.onDidClose((event) => {
 		linters.delete(event.document.uri);
+		provenance.forget(event.document.uri);
 		states.delete(event.document.uri);
 		settingsCache.delete(event.document.uri);
 	});

@@ -12,6 +12,8 @@ export interface ProvenanceContext {
 	/** The lock file as messages show it (relative to the working directory or workspace). */
 	lockName: string;
 	publicKey?: NamedKey;
+	/** Finds the locked version in git; the language server passes a memoised one, since it lints on every edit. */
+	findLocked?: typeof findLockedVersion;
 }
 
 /** Where the current records come from when the file changed: the open document, or the file on disk. */
@@ -38,7 +40,7 @@ export async function observe(context: ProvenanceContext, file: string, digest: 
 		observation.keyName = context.publicKey.file;
 	}
 	if (!digestMatches(entry, digest)) {
-		const locked = await findLockedVersion(file, entry.sha256, entry.size);
+		const locked = await (context.findLocked ?? findLockedVersion)(file, entry.sha256, entry.size);
 		if ('unavailable' in locked) {
 			observation.historyUnavailable = locked.unavailable;
 		} else {
