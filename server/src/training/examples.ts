@@ -40,9 +40,11 @@ export interface ExampleLimits {
 	minPerClass: number;
 	/** Most distinct answers for a chat or instruction file to count as a classification task. */
 	maxAnswerClasses: number;
+	/** Distinct labels needed: two to train on, one is enough for a validation file. */
+	minLabels: number;
 }
 
-export const DEFAULT_EXAMPLE_LIMITS: ExampleLimits = { minPerClass: 5, maxAnswerClasses: 20 };
+export const DEFAULT_EXAMPLE_LIMITS: ExampleLimits = { minPerClass: 5, maxAnswerClasses: 20, minLabels: 2 };
 
 /** The input cannot be trained on; the message says what is missing and where. */
 export class TrainingInputError extends Error {}
@@ -81,7 +83,7 @@ export function trainingData(text: string, file: string, fields: FieldMapping, l
 			`${file}: the answers are free text (${labels.length} distinct answers in ${examples.length} records); the proxy classifier needs at most ${limits.maxAnswerClasses} distinct answers, and a next-token proxy for free-text answers is not available yet`,
 		);
 	}
-	checkClassSizes(examples, labels, limits.minPerClass, file);
+	checkClassSizes(examples, labels, limits, file);
 	const classOf = new Map(labels.map((label, index) => [label, index]));
 	const classes = Int32Array.from(examples, (example) => classOf.get(example.label) ?? -1);
 	return { file, format, labelSource, examples, labels, classes, skipped: skipped.sort((a, b) => a.line - b.line) };
@@ -140,8 +142,8 @@ function checkLabelTypes(objects: readonly { line: number; value: JsonObject }[]
 	}
 }
 
-function checkClassSizes(examples: readonly Example[], labels: readonly string[], minPerClass: number, file: string): void {
-	if (labels.length < 2) {
+function checkClassSizes(examples: readonly Example[], labels: readonly string[], { minPerClass, minLabels }: ExampleLimits, file: string): void {
+	if (labels.length < minLabels) {
 		throw new TrainingInputError(`${file}: every record has the label ${JSON.stringify(labels[0])}; a classifier needs at least two labels`);
 	}
 	const linesByLabel = new Map<string, number[]>(labels.map((label) => [label, []]));

@@ -239,7 +239,7 @@ export async function runValidation(input: RunInput, config: RunConfig, hooks: R
 
 /** Reads the user's validation file; its labels must all occur in the training file. */
 function validationData(source: SourceFile, fields: FieldMapping, train: TrainingData): TrainingData {
-	const data = trainingData(source.text, source.file, fields, { ...DEFAULT_EXAMPLE_LIMITS, minPerClass: 1 });
+	const data = trainingData(source.text, source.file, fields, { ...DEFAULT_EXAMPLE_LIMITS, minPerClass: 1, minLabels: 1 });
 	const unknown = data.labels.filter((label) => !train.labels.includes(label));
 	if (unknown.length > 0) {
 		throw new TrainingInputError(`${source.file}: labels not in the training file: ${unknown.map((label) => JSON.stringify(label)).join(', ')}`);
