@@ -1,4 +1,5 @@
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** One problem ajv found, in ajv 6's shape. */
 export interface SarifSchemaError {
@@ -32,10 +33,11 @@ export function validateSarif(log: unknown): SarifSchemaError[] {
 }
 
 function compileSarifSchema(): DraftFourValidator {
-	const packageDirectory = path.dirname(require.resolve('@microsoft/jest-sarif/package.json'));
-	const fromPackage = (id: string): string => require.resolve(id, { paths: [packageDirectory] });
-	const Ajv = require(fromPackage('ajv')) as DraftFourAjvConstructor;
+	// Resolving from the package's own folder finds its ajv 6 whether npm nested or hoisted it.
+	const fromPackage = createRequire(require.resolve('@microsoft/jest-sarif/package.json'));
+	const readJson = (id: string): object => JSON.parse(readFileSync(fromPackage.resolve(id), 'utf8')) as object;
+	const Ajv = fromPackage('ajv') as DraftFourAjvConstructor;
 	const ajv = new Ajv({ schemaId: 'auto', allErrors: true, validateSchema: false });
-	ajv.addMetaSchema(require(fromPackage('ajv/lib/refs/json-schema-draft-04.json')) as object);
-	return ajv.compile(require(path.join(packageDirectory, 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json')) as object);
+	ajv.addMetaSchema(readJson('ajv/lib/refs/json-schema-draft-04.json'));
+	return ajv.compile(readJson('./lib/schemas/sarif-2.1.0-rtm.5.json'));
 }
