@@ -13,7 +13,7 @@ const COMMANDS: Record<string, Command> = {
 	lock: runLock,
 	dedup: runDedup,
 	// TensorFlow.js is loaded only for this command (its own bundle), so that `check` starts fast.
-	train: async (argv, io) => (await import('./train')).runTrain(argv, io),
+	train: async (argv, io) => (await import('./train.js')).runTrain(argv, io),
 };
 
 const USAGE = `Usage: tunelint <command> [options]
