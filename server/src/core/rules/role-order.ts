@@ -10,13 +10,20 @@ interface RoleProblem {
 	severity?: 'error' | 'warning' | 'info';
 }
 
-/** Where each conversational format keeps its turns and how it names the role. */
-const CONVERSATION_FIELDS: Partial<Record<DatasetFormat, { list: string; role: string }>> = {
-	'openai-chat': { list: 'messages', role: 'role' },
-	'unpaired-preference': { list: 'messages', role: 'role' },
-	sharegpt: { list: 'conversations', role: 'from' },
-	'sharegpt-preference': { list: 'conversations', role: 'from' },
-	'vertex-gemini': { list: 'contents', role: 'role' },
+/** Where each conversational format keeps its turns (a path of keys) and how it names the role. */
+const CONVERSATION_FIELDS: Partial<Record<DatasetFormat, { list: string[]; role: string }>> = {
+	'openai-chat': { list: ['messages'], role: 'role' },
+	'unpaired-preference': { list: ['messages'], role: 'role' },
+	'openai-preference': { list: ['input', 'messages'], role: 'role' },
+	sharegpt: { list: ['conversations'], role: 'from' },
+	'sharegpt-preference': { list: ['conversations'], role: 'from' },
+	'vertex-gemini': { list: ['contents'], role: 'role' },
+};
+
+/** Preference formats keep the answers beside the conversation, which therefore ends with the user's turn. */
+const ANSWERS_BESIDE: Partial<Record<DatasetFormat, string>> = {
+	'openai-preference': 'preferred_output and non_preferred_output',
+	'sharegpt-preference': 'chosen and rejected',
 };
 
 /**
@@ -41,7 +48,7 @@ export const roleOrder: FileRule = {
 		return {
 			add(entry) {
 				const fields = entry.match?.format === undefined ? undefined : CONVERSATION_FIELDS[entry.match.format];
-				const list = fields === undefined ? undefined : entry.record?.[fields.list];
+				const list = fields === undefined || entry.record === undefined ? undefined : valueAt(entry.record, fields.list);
 				if (fields === undefined || !Array.isArray(list)) {
 					return;
 				}
@@ -74,8 +81,8 @@ export const roleOrder: FileRule = {
 	},
 };
 
-function toFinding(entry: LineEntry, listKey: string, problem: RoleProblem): FileFindingDraft {
-	const span = spanOf(entry.parsed.text, [listKey, problem.index]);
+function toFinding(entry: LineEntry, listPath: readonly string[], problem: RoleProblem): FileFindingDraft {
+	const span = spanOf(entry.parsed.text, [...listPath, problem.index]);
 	return {
 		message: problem.message,
 		range: { line: entry.line, column: span.start, endLine: entry.line, endColumn: span.end },
@@ -109,17 +116,17 @@ function checkConversation(format: DatasetFormat | undefined, list: JsonValue[],
 	} else if (firstTurn >= 0 && canonical[firstTurn] !== 'user') {
 		problems.push({ index: firstTurn, message: `The conversation starts with ${roles[firstTurn]} instead of a user turn.`, severity: 'warning' });
 	}
-	// In ShareGPT preference records the answers live in `chosen`/`rejected`, and in reinforcement fine-tuning the
-	// model writes the answer, so both conversations end with the user and need no assistant turn.
-	const inChosen = format === 'sharegpt-preference';
-	const answered = !inChosen && lastRole !== 'user';
+	// In preference records the answers live beside the conversation, and in reinforcement fine-tuning the model
+	// writes the answer, so both conversations end with the user and need no assistant turn.
+	const answersBeside = format === undefined ? undefined : ANSWERS_BESIDE[format];
+	const answered = answersBeside === undefined && lastRole !== 'user';
 	if (answered && !canonical.includes('assistant')) {
 		problems.push({ index: list.length - 1, message: 'No assistant message: this example has nothing to train on.' });
 	}
 	const last = canonical[list.length - 1];
 	const wantedLast = answered ? 'assistant' : 'user';
 	if (last !== undefined && last !== wantedLast && (canonical.includes('assistant') || !answered)) {
-		const reason = answered ? 'the assistant\'s answer (it is what is trained)' : inChosen ? 'a user turn (the answers are in chosen and rejected)' : 'a user turn for reinforcement fine-tuning';
+		const reason = answered ? 'the assistant\'s answer (it is what is trained)' : answersBeside !== undefined ? `a user turn (the answers are in ${answersBeside})` : 'a user turn for reinforcement fine-tuning';
 		problems.push({ index: list.length - 1, message: `The conversation ends with ${roles[list.length - 1]}; the last turn must be ${reason}.` });
 	}
 	for (let index = 1; index < canonical.length; index++) {
@@ -188,4 +195,12 @@ function shareGptPositions(roles: Array<string | undefined>): RoleProblem[] {
 		}
 	}
 	return problems;
+}
+
+function valueAt(record: JsonObject, path: readonly string[]): JsonValue | undefined {
+	let value: JsonValue | undefined = record;
+	for (const key of path) {
+		value = typeof value === 'object' && value !== null && !Array.isArray(value) ? value[key] : undefined;
+	}
+	return value;
 }
