@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx, CtxInit } from './ctx';
+import { lockAdd, lockList, lockUpdate, lockVerify, showLockedDiff } from './commands/lock';
 import { lintFileOnDisk } from './lintFileOnDisk';
 
 /** What VS Code calls when a command runs. */
@@ -20,6 +21,11 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.restartServer': { needsServer: false, create: restartServer },
 	'tunelint.showOutput': { needsServer: false, create: showOutput },
 	'tunelint.lintFileOnDisk': { needsServer: true, create: lintFileOnDisk },
+	'tunelint.lockAdd': { needsServer: true, create: lockAdd },
+	'tunelint.lockUpdate': { needsServer: true, create: lockUpdate },
+	'tunelint.lockVerify': { needsServer: true, create: lockVerify },
+	'tunelint.lockList': { needsServer: true, create: lockList },
+	'tunelint.showLockedDiff': { needsServer: true, create: showLockedDiff },
 };
 
 /** Registers every command once; a command that needs the server looks it up each time it runs. */

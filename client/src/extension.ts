@@ -3,7 +3,9 @@
  */
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { registerLockedVersionProvider } from './commands/lock';
 import { Ctx, errorMessage } from './ctx';
+import { ProvenanceStatusItem } from './provenanceStatus';
 
 let ctx: Ctx | undefined;
 
@@ -11,7 +13,7 @@ let ctx: Ctx | undefined;
 export function activate(context: vscode.ExtensionContext): void {
 	const activeCtx = new Ctx(context);
 	ctx = activeCtx;
-	context.subscriptions.push(activeCtx, ...registerCommands(activeCtx));
+	context.subscriptions.push(activeCtx, ...registerCommands(activeCtx), registerLockedVersionProvider(), new ProvenanceStatusItem(activeCtx));
 	// Activation does not wait for the server: commands are usable at once and wait for it themselves.
 	activeCtx.start().catch((error: unknown) => activeCtx.outputChannel.error(`Starting the server failed: ${errorMessage(error)}`));
 }

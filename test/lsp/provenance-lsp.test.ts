@@ -17,7 +17,7 @@ import {
 	type LockReport,
 	type LockedVersion,
 	type ProvenanceStatus,
-} from '../../server/src/provenance/protocol';
+} from '../../server/src/protocol/provenance';
 import { initialize, open, startInProcess, type TestClient } from '../helpers/lspClient';
 
 const RECORDS = ['{"prompt":"What is 2+2?","completion":"4"}', '{"prompt":"Capital of France?","completion":"Paris"}', '{"prompt":"Opposite of hot?","completion":"Cold"}'];

@@ -36,7 +36,7 @@ import {
 	type LockWriteArguments,
 	type LockWriteResult,
 	type ProvenanceStatus,
-} from './protocol';
+} from '../protocol/provenance';
 import { describeVerification } from './report';
 import { loadPrivateKey, loadPublicKey } from './signing';
 
