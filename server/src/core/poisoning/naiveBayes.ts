@@ -16,6 +16,10 @@ export interface NaiveBayesModel {
 	totals: Float64Array;
 	/** Per word, its count in each class. */
 	counts: ReadonlyMap<string, Int32Array>;
+	/** Per word, log(count + smoothing) in each class: computed once, since every record re-reads it. */
+	logCounts: ReadonlyMap<string, Float64Array>;
+	/** Per class, log(total + smoothing · vocabulary): the full-model denominator. */
+	logTotals: Float64Array;
 	vocabularySize: number;
 	recordCount: number;
 }
@@ -46,7 +50,12 @@ export function fitNaiveBayes(bags: readonly Bag[], classes: readonly number[], 
 			totals[label] += count;
 		}
 	}
-	return { classCount, documents, totals, counts, vocabularySize: counts.size, recordCount };
+	const logCounts = new Map<string, Float64Array>();
+	for (const [word, perClass] of counts) {
+		logCounts.set(word, Float64Array.from(perClass, (count) => Math.log(count + SMOOTHING)));
+	}
+	const logTotals = Float64Array.from(totals, (total) => Math.log(total + SMOOTHING * counts.size));
+	return { classCount, documents, totals, counts, logCounts, logTotals, vocabularySize: counts.size, recordCount };
 }
 
 /**
@@ -66,11 +75,14 @@ export function leaveOneOutScores(model: NaiveBayesModel, bag: Bag, ownClass: nu
 		scores[c] = documents <= 0 ? -Infinity : Math.log(documents / Math.max(1, model.recordCount - 1));
 		denominators[c] = Math.log(model.totals[c] - (own ? ownLength : 0) + SMOOTHING * model.vocabularySize);
 	}
+	const unseen = Math.log(SMOOTHING);
 	for (const [word, count] of bag) {
 		const perClass = model.counts.get(word);
+		const logs = model.logCounts.get(word);
 		for (let c = 0; c < model.classCount; c++) {
-			const inClass = (perClass?.[c] ?? 0) - (c === ownClass ? count : 0);
-			scores[c] += count * (Math.log(inClass + SMOOTHING) - denominators[c]);
+			// Only the record's own class loses the record's counts; the other classes read the precomputed logs.
+			const logCount = c === ownClass ? Math.log((perClass?.[c] ?? 0) - count + SMOOTHING) : (logs?.[c] ?? unseen);
+			scores[c] += count * (logCount - denominators[c]);
 		}
 	}
 	return scores;
@@ -124,18 +136,15 @@ export function strongestWord(model: NaiveBayesModel, bag: Bag, ownClass: number
 	}
 	let best: string | undefined;
 	let bestMargin = -Infinity;
+	const ownDenominator = Math.log(model.totals[ownClass] - ownLength + SMOOTHING * model.vocabularySize);
+	const unseen = Math.log(SMOOTHING);
 	for (const [word, count] of bag) {
-		const perClass = model.counts.get(word);
-		let own = 0;
+		const logs = model.logCounts.get(word);
+		const own = Math.log((model.counts.get(word)?.[ownClass] ?? 0) - count + SMOOTHING) - ownDenominator;
 		let other = -Infinity;
 		for (let c = 0; c < model.classCount; c++) {
-			const isOwn = c === ownClass;
-			const inClass = (perClass?.[c] ?? 0) - (isOwn ? count : 0);
-			const logP = Math.log(inClass + SMOOTHING) - Math.log(model.totals[c] - (isOwn ? ownLength : 0) + SMOOTHING * model.vocabularySize);
-			if (isOwn) {
-				own = logP;
-			} else {
-				other = Math.max(other, logP);
+			if (c !== ownClass) {
+				other = Math.max(other, (logs?.[c] ?? unseen) - model.logTotals[c]);
 			}
 		}
 		if (own - other > bestMargin) {
