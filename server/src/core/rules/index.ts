@@ -10,6 +10,10 @@ import { encoding } from './encoding';
 import { groupLabelAssociation } from './group-label-association';
 import { hiddenUnicode } from './hidden-unicode';
 import { invalidJson } from './invalid-json';
+import { labelFormat } from './label-format';
+import { labelImbalance } from './label-imbalance';
+import { labelRareClass } from './label-rare-class';
+import { preferenceLengthBias } from './preference-length-bias';
 import { mixedFormat } from './mixed-format';
 import { notAnObject } from './not-an-object';
 import { outlierLength } from './outlier-length';
@@ -55,6 +59,11 @@ export const ALL_RULES: readonly Rule[] = [
 	duplicateNear,
 	conflictingLabels,
 	splitLeakage,
+	// balance
+	labelImbalance,
+	labelRareClass,
+	labelFormat,
+	preferenceLengthBias,
 	// fairness
 	demographicRepresentation,
 	groupLabelAssociation,

@@ -1,0 +1,77 @@
+import { balanceMeasures, describeDistribution, displayLabel } from '../balance/measures';
+import { isClassificationLike, LabelCounter, labelOf } from '../balance/labels';
+import type { FileRule } from '../rule';
+
+/** Beyond this many distinct answers the data is generative: counting stops. */
+const DISTINCT_CAP = 1000;
+
+/**
+ * A skewed label distribution: a fine-tune learns the skew. A warning when the largest class is at least `ratio`
+ * (default 3) times the smallest, an error when cleanlab's rule holds (the rarest class below 0.1 × 1/K of the
+ * records). For generative data (many distinct answers) the first word of the answers is measured instead: a
+ * dataset whose answers mostly open the same way teaches that opening.
+ */
+export const labelImbalance: FileRule = {
+	kind: 'file',
+	id: 'label-imbalance',
+	category: 'balance',
+	description: 'A skewed label distribution (largest/smallest class ratio, cleanlab\'s rarest-class rule), or most answers opening with the same word.',
+	defaultSeverity: 'warning',
+	start(options) {
+		const ratioThreshold = options.number('ratio', 3);
+		const openingShare = options.number('openingShare', 0.5);
+		const labels = new LabelCounter(DISTINCT_CAP);
+		const openings = new LabelCounter(DISTINCT_CAP * 10);
+		return {
+			add(entry) {
+				const occurrence = entry.memo('balance:label', () => labelOf(entry));
+				if (occurrence === undefined) {
+					return;
+				}
+				labels.add(occurrence.label.trim());
+				const opening = /^\s*([\p{L}\p{N}']+)/u.exec(occurrence.label)?.[1]?.toLowerCase();
+				if (opening !== undefined) {
+					openings.add(opening);
+				}
+			},
+			finish(summary) {
+				const records = labels.total;
+				if (records === 0) {
+					return [];
+				}
+				if (!labels.overflowed && isClassificationLike(summary.format, labels.counts.size, records)) {
+					if (labels.counts.size < 2) {
+						return [];
+					}
+					const measures = balanceMeasures(labels.counts);
+					const distribution = Object.fromEntries(labels.counts);
+					const data = { ...measures, distribution, ratioThreshold };
+					if (measures.cleanlabImbalanced) {
+						return [{
+							message: `Severe label imbalance: ${displayLabel(measures.minority)} is ${(100 * measures.rarestShare).toFixed(1)}% of ${records.toLocaleString('en-US')} records, below cleanlab's ${(10 / measures.classes).toFixed(1)}% (0.1 × 1/${measures.classes}). Distribution: ${describeDistribution(labels.counts)}.`,
+							severity: 'error',
+							data,
+						}];
+					}
+					if (measures.imbalanceRatio >= ratioThreshold) {
+						return [{
+							message: `Label imbalance ${measures.imbalanceRatio.toFixed(1)}:1 (${displayLabel(measures.majority)} vs ${displayLabel(measures.minority)}; normalised entropy ${measures.normalizedEntropy.toFixed(2)}). Distribution: ${describeDistribution(labels.counts)}.`,
+							data,
+						}];
+					}
+					return [];
+				}
+				const total = openings.total;
+				const [word, count] = [...openings.counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+				if (total >= 20 && count / total >= openingShare) {
+					return [{
+						message: `${((100 * count) / total).toFixed(0)}% of the answers open with "${word}": the model will learn that opening. First words: ${describeDistribution(openings.counts, 5)}.`,
+						severity: 'info',
+						data: { generative: true, firstWord: word, share: count / total, answers: total },
+					}];
+				}
+				return [];
+			},
+		};
+	},
+};
