@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CodeActionRequest, DidChangeTextDocumentNotification, DocumentDiagnosticRequest, ExecuteCommandRequest, type CodeAction, type Diagnostic, type FullDocumentDiagnosticReport } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DocumentDiagnosticRequest, ExecuteCommandRequest, type CodeAction, type Diagnostic, type FullDocumentDiagnosticReport } from 'vscode-languageserver-protocol/node';
 import {
 	LOCK_ADD_COMMAND,
 	LOCK_LIST_COMMAND,
@@ -109,6 +110,28 @@ void describe('language server: provenance', () => {
 		assert.equal((await command<LockReport>(LOCK_VERIFY_COMMAND, { uri })).ok, true);
 		assert.deepEqual(await provenanceDiagnostics(), []);
 		assert.equal((await command<ProvenanceStatus>(PROVENANCE_STATUS_COMMAND, uri)).state, 'locked');
+	});
+
+	void it('verifies a signature with the public key named in the config, and reports a bad one', async () => {
+		for (const name of ['alice', 'mallory']) {
+			const pair = generateKeyPairSync('ed25519');
+			writeFileSync(path.join(folder, `${name}.pem`), pair.privateKey.export({ format: 'pem', type: 'pkcs8' }));
+			writeFileSync(path.join(folder, `${name}.pub.pem`), pair.publicKey.export({ format: 'pem', type: 'spki' }));
+		}
+		await command(LOCK_UPDATE_COMMAND, { uris: [uri], signKey: 'alice.pem' });
+		const useKey = async (key: string): Promise<void> => {
+			writeFileSync(path.join(folder, '.tunelintrc.json'), JSON.stringify({ ruleOptions: { 'provenance-signature': { publicKey: key } } }));
+			await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+		};
+		await useKey('alice.pub.pem');
+		assert.deepEqual(await provenanceDiagnostics(), []);
+		assert.match((await command<ProvenanceStatus>(PROVENANCE_STATUS_COMMAND, uri)).detail, /signature verified/);
+		await useKey('mallory.pub.pem');
+		const diagnostics = await provenanceDiagnostics();
+		assert.deepEqual(diagnostics.map((diagnostic) => diagnostic.code), ['provenance-signature']);
+		assert.match(String(diagnostics[0].message), /does not verify with public key SHA256:.* \(.*mallory\.pub\.pem\): it was signed with another key/);
+		rmSync(path.join(folder, '.tunelintrc.json'));
+		await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
 	});
 
 	void it('reports a damaged lock file on the document, naming the entry and the problem', async () => {
