@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { State, type CloseHandlerResult, type LanguageClient } from 'vscode-languageclient/node';
+import { DidChangeWatchedFilesNotification, State, type CloseHandlerResult, type LanguageClient } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION } from '../../server/src/protocol/messages';
 import { createLanguageClient, giveUpResult, restartResult, SERVER_BUNDLE } from './client';
+import { ConfigFileWatcher } from './configFileWatcher';
 import { CrashPolicy } from './crashPolicy';
 import { ProgressRouter } from './progressRouter';
 import { LanguageStatus, type ServerHealth } from './status';
@@ -125,6 +126,12 @@ export class Ctx implements vscode.Disposable {
 			client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
 				if (isStatusParams(params)) {
 					this.status.update(params);
+				}
+			}),
+			new ConfigFileWatcher((uri, type) => {
+				if (client.state === State.Running) {
+					client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uri.toString(), type }] })
+						.catch((error: unknown) => this.outputChannel.warn(`Telling the server about ${uri.fsPath} failed: ${errorMessage(error)}`));
 				}
 			}),
 		);
