@@ -10,8 +10,9 @@ import { launchBrowser, openWorkbench } from './workbench.mjs';
 /**
  * Starts a session. `workspaceFiles` maps a file name in the workspace to its source path.
  * `waitForExplorer: false` returns as soon as the workbench is drawn, before a trust dialog is answered.
- * `prepareWorkspace(folder)` may add generated files before code-server starts.
- * @param {{ workspaceFiles: Record<string, string>, prepareWorkspace?: (folder: string) => void, trustWorkspace?: boolean, waitForExplorer?: boolean, userSettings?: object }} options
+ * `prepareWorkspace(folder)` may add generated files before code-server starts; `openPage: false` leaves the
+ * browser without a workbench page (for a caller that opens its own).
+ * @param {{ workspaceFiles: Record<string, string>, prepareWorkspace?: (folder: string) => void, trustWorkspace?: boolean, waitForExplorer?: boolean, openPage?: boolean, userSettings?: object }} options
  */
 export async function startSession(options) {
 	const root = mkdtempSync(join(tmpdir(), 'tunelint-e2e-'));
@@ -44,6 +45,9 @@ export async function startSession(options) {
 		cleanups.push(() => server.stop());
 		const browser = await launchBrowser();
 		cleanups.push(() => browser.close());
+		if (options.openPage === false) {
+			return { root, workspace, extensionPath, server, browser, page: undefined, consoleLines: [], stop };
+		}
 		const { page, consoleLines } = await openWorkbench(browser, server.url, { waitForExplorer: options.waitForExplorer !== false });
 		return { root, workspace, extensionPath, server, browser, page, consoleLines, stop };
 	} catch (error) {

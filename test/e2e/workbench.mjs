@@ -38,7 +38,7 @@ export async function openWorkbench(browser, url, { waitForExplorer = true } = {
 	const consoleLines = [];
 	page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
 	page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
-	await page.goto(url);
+	await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
 	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 	if (waitForExplorer) {
 		await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { runExtensionTests } from './extensionTests.mjs';
 import { LARGE_FILE_INVALID_LINE, writeLargeFile } from './largeFile.mjs';
 import { REPO_ROOT } from './paths.mjs';
+import { WORKSPACE_FIXTURES } from './workspaceFixtures.mjs';
 import { startSession } from './session.mjs';
 import {
 	applyQuickFix,
@@ -24,16 +26,13 @@ import {
 } from './workbench.mjs';
 
 const SCENARIO_TIMEOUT_MS = 120_000;
+const EXTENSION_TESTS_TIMEOUT_MS = 240_000;
 const SESSION_TIMEOUT_MS = 180_000;
 /** Streaming 52 MB through every rule takes minutes on a busy two-core machine. */
 const LARGE_FILE_TIMEOUT_MS = 600_000;
 const LARGE_FILE_BYTES = 52 * 1024 * 1024;
 
-/** The workspace: fixtures with known defects, copied so the tests may edit them. */
-const WORKSPACE_FILES = {
-	'invalid.jsonl': join(REPO_ROOT, 'test-fixtures', 'invalid-json', 'bad.jsonl'),
-	'duplicates.jsonl': join(REPO_ROOT, 'test-fixtures', 'duplicate-exact', 'bad.jsonl'),
-};
+const WORKSPACE_FILES = WORKSPACE_FIXTURES;
 
 /**
  * What the CLI (the same engine) reports for a fixture with default settings: the Problems panel must agree.
@@ -184,5 +183,28 @@ describe('Tunelint in an untrusted workspace (Restricted Mode)', { timeout: SESS
 			assert.equal(problems.length, expected.length, `Problems panel rows: ${JSON.stringify(problems, null, 1)}`);
 			assert.ok(problems.some((problem) => problem.code === 'invalid-json'), 'the panel lists invalid-json');
 		});
+	});
+});
+
+describe('API-level suite (mocha) in code-server\'s extension host', { timeout: SESSION_TIMEOUT_MS + EXTENSION_TESTS_TIMEOUT_MS }, () => {
+	/** @type {Awaited<ReturnType<typeof startSession>>} */
+	let session;
+
+	before(async () => {
+		session = await startSession({ workspaceFiles: WORKSPACE_FILES, openPage: false });
+	}, { timeout: SESSION_TIMEOUT_MS });
+
+	after(async () => {
+		await session?.stop();
+	});
+
+	it('passes: diagnostics by rule, code actions, command results', { timeout: EXTENSION_TESTS_TIMEOUT_MS }, async () => {
+		const { exitCode, output } = await runExtensionTests(session.browser, session.server, {
+			workspace: session.workspace,
+			extensionPath: session.extensionPath,
+			timeoutMs: EXTENSION_TESTS_TIMEOUT_MS - 10_000,
+		});
+		process.stdout.write(`${output.map((line) => `    | ${line}`).join('\n')}\n`);
+		assert.equal(exitCode, 0, 'the mocha suite in the extension host passed');
 	});
 });

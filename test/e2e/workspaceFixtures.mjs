@@ -1,0 +1,10 @@
+// The workspace every end-to-end session opens: fixtures with known defects, copied so the tests may edit them.
+import { join } from 'node:path';
+
+import { REPO_ROOT } from './paths.mjs';
+
+/** Workspace file name to its source in test-fixtures/. */
+export const WORKSPACE_FIXTURES = {
+	'invalid.jsonl': join(REPO_ROOT, 'test-fixtures', 'invalid-json', 'bad.jsonl'),
+	'duplicates.jsonl': join(REPO_ROOT, 'test-fixtures', 'duplicate-exact', 'bad.jsonl'),
+};
