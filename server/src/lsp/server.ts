@@ -4,6 +4,7 @@ import { URI } from 'vscode-uri';
 import { DocumentLinter, LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
 import { readLines } from '../node/readLines';
 import { ProvenanceService } from '../provenance/lsp';
+import { SplitLeakageService } from './leakage';
 import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
@@ -60,6 +61,7 @@ export function startServer(connection: Connection): void {
 
 	// Provenance (issue 12): lock verification of each linted document, its quick fixes and the lock commands. The
 	// client sends those commands with sendRequest; they are not announced, so no VS Code command is made for them.
+	const leakage = new SplitLeakageService();
 	const provenance = new ProvenanceService({
 		settingsOf,
 		folderOf: (uri) => workspaceFolderOf(uri, workspaceFolders),
@@ -125,6 +127,7 @@ export function startServer(connection: Connection): void {
 			throw error;
 		}
 		result = await provenance.augment(uri, document.getText(), result, settings);
+		result = await leakage.augment(uri, splitLines(document.getText()), result, settings);
 		states.set(uri, { version, result });
 		void connection.sendNotification(STATUS_NOTIFICATION, statusOf(uri, result, performance.now() - started));
 		return { kind: DocumentDiagnosticReportKind.Full, items: toDiagnostics(result, uri, settings.maxProblems) };
