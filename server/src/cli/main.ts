@@ -3,6 +3,8 @@ import { ConfigError } from './config';
 import { runDedup } from './dedup';
 import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
+import { runRebalance } from './rebalance';
+import { runSplit } from './split';
 
 /** A subcommand: takes its arguments, returns the exit code. Each lives in its own file. */
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -12,6 +14,8 @@ const COMMANDS: Record<string, Command> = {
 	check: runCheck,
 	lock: runLock,
 	dedup: runDedup,
+	rebalance: runRebalance,
+	split: runSplit,
 	// TensorFlow.js is loaded only for this command (its own bundle), so that `check` starts fast.
 	train: async (argv, io) => (await import('./train.js')).runTrain(argv, io),
 };
@@ -22,6 +26,8 @@ Commands:
   check FILE|DIR...   lint JSONL datasets (default command)
   lock add|update|verify|list   provenance lock of dataset files (see tunelint lock --help)
   dedup FILE --out F  write a copy without exact (and with --near, near) duplicates
+  rebalance FILE      write a rebalanced copy (--strategy under|over|reweigh)
+  split FILE          write a stratified, seeded, leak-free train/validation split
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
 
 Run "tunelint <command> --help" for a command's options.

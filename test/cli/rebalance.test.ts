@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { CLI } from '../helpers/paths';
+
+function dataset(): { folder: string; file: string; lines: string[] } {
+	const folder = mkdtempSync(path.join(tmpdir(), 'tunelint-rebalance-'));
+	const file = path.join(folder, 'data.jsonl');
+	// Keys in an unusual order and extra spaces: the writers must copy lines byte for byte, not re-serialise them.
+	const lines = Array.from({ length: 40 }, (_, index) => `{"label": "${index < 30 ? 'ham' : 'spam'}",  "text": "message ${index} \\u00e9"}`);
+	lines.push(lines[3]);
+	writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+	return { folder, file, lines };
+}
+
+function tunelint(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+	const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+void describe('tunelint rebalance and split', () => {
+	void it('undersamples into a new file next to the original, lines byte for byte, CRLF kept', () => {
+		const { file, lines } = dataset();
+		const before = readFileSync(file);
+		const run = tunelint('rebalance', file, '--strategy', 'under', '--seed', '7', '--format', 'json');
+		assert.equal(run.status, 0, run.stderr);
+		const report = JSON.parse(run.stdout) as { out: string; after: Record<string, number> };
+		assert.deepEqual(report.after, { ham: 10, spam: 10 });
+		const written = readFileSync(report.out, 'utf8').split('\r\n').filter((line) => line !== '');
+		assert.equal(written.length, 20);
+		assert.ok(written.every((line) => lines.includes(line)));
+		assert.deepEqual(readFileSync(file), before, 'the original is untouched');
+	});
+
+	void it('never overwrites an existing output without --force, and never the input', () => {
+		const { file } = dataset();
+		assert.equal(tunelint('rebalance', file).status, 0);
+		const again = tunelint('rebalance', file);
+		assert.equal(again.status, 2);
+		assert.match(again.stderr, /already exists/);
+		assert.equal(tunelint('rebalance', file, '--force').status, 0);
+		const onto = tunelint('rebalance', file, '--out', file, '--force');
+		assert.equal(onto.status, 2);
+		assert.match(onto.stderr, /input file/);
+	});
+
+	void it('oversamples with every copy listed, and the same seed writes the same file', () => {
+		const { folder, file } = dataset();
+		const first = JSON.parse(execFileSync(process.execPath, [CLI, 'rebalance', file, '--strategy', 'over', '--seed', '5', '--out', path.join(folder, 'a.jsonl'), '--format', 'json'], { encoding: 'utf8' })) as { copies: number[] };
+		execFileSync(process.execPath, [CLI, 'rebalance', file, '--strategy', 'over', '--seed', '5', '--out', path.join(folder, 'b.jsonl')]);
+		assert.equal(first.copies.length, 31 - 10);
+		assert.deepEqual(readFileSync(path.join(folder, 'a.jsonl')), readFileSync(path.join(folder, 'b.jsonl')));
+	});
+
+	void it('splits into two files that partition the input and keep duplicates on one side', () => {
+		const { folder, file, lines } = dataset();
+		const run = tunelint('split', file, '--valid', '0.25', '--seed', '3');
+		assert.equal(run.status, 0, run.stderr);
+		const train = readFileSync(path.join(folder, 'data.train.jsonl'), 'utf8').split('\r\n').filter(Boolean);
+		const valid = readFileSync(path.join(folder, 'data.valid.jsonl'), 'utf8').split('\r\n').filter(Boolean);
+		assert.deepEqual([...train, ...valid].sort(), [...lines].sort());
+		assert.ok(!(train.includes(lines[3]) && valid.includes(lines[3])), 'the duplicated record is on one side only');
+		assert.equal(tunelint('split', file).status, 2, 'existing outputs are not replaced');
+	});
+
+	void it('explains bad input: no labels, bad strategy, bad share', () => {
+		const { folder } = dataset();
+		const unlabelled = path.join(folder, 'text.jsonl');
+		writeFileSync(unlabelled, '{"text": "just text"}\n');
+		const run = tunelint('rebalance', unlabelled);
+		assert.equal(run.status, 2);
+		assert.match(run.stderr, /no labelled records/);
+		assert.equal(tunelint('rebalance', unlabelled, '--strategy', 'sideways').status, 2);
+		assert.equal(tunelint('split', unlabelled, '--valid', '1.5').status, 2);
+		assert.equal(tunelint('rebalance', path.join(folder, 'missing.jsonl')).status, 2);
+	});
+});
