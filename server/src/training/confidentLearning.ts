@@ -1,8 +1,12 @@
 /**
- * Confident learning (Northcutt et al., arXiv 1911.00068), as cleanlab's `find_label_issues` does it by default:
- * per-class thresholds from the mean self-confidence, the confident joint (calibrated to the label counts), pruning
- * by noise rate, dropping records the model itself agrees with, and ranking by self-confidence. The probabilities
- * must be out-of-sample (k-fold), or the model has memorised the very labels it is asked to doubt.
+ * Confident learning (Northcutt et al., arXiv 1911.00068) after cleanlab's `find_label_issues`: per-class thresholds
+ * from the mean self-confidence, the confident joint (calibrated to the label counts), pruning by noise rate,
+ * dropping records the model itself agrees with, and ranking by self-confidence. One deliberate difference: a pruned
+ * record is kept only when it also sits off the diagonal of the confident joint (cleanlab's `confident_learning`
+ * filter), i.e. the model is confident in another label by that label's own threshold. With a proxy that is right
+ * 80 % of the time, pruning by noise rate alone over-counts the noise; the intersection raised F1 on SST-2 with 5 %
+ * flipped labels from 0.34 to 0.39 (bench/train.mjs). The probabilities must be out-of-sample (k-fold), or the model
+ * has memorised the very labels it is asked to doubt.
  */
 
 /** One likely label error: the record's index, its given class, the class the model believes, and both probabilities. */
@@ -29,7 +33,13 @@ export function findLabelIssues(probabilities: Float32Array, given: ArrayLike<nu
 	for (let c = 0; c < classCount; c++) {
 		thresholds[c] = labelCounts[c] > 0 ? thresholds[c] / labelCounts[c] : 1;
 	}
-	const joint = confidentJoint(n, classCount, given, p, thresholds);
+	const confidentClass = confidentClasses(n, classCount, p, thresholds);
+	const joint = new Float64Array(classCount * classCount);
+	for (let i = 0; i < n; i++) {
+		if (confidentClass[i] >= 0) {
+			joint[given[i] * classCount + confidentClass[i]]++;
+		}
+	}
 	calibrate(joint, labelCounts, classCount);
 	const flagged = new Uint8Array(n);
 	for (let label = 0; label < classCount; label++) {
@@ -59,29 +69,28 @@ export function findLabelIssues(probabilities: Float32Array, given: ArrayLike<nu
 	const issues: LabelIssue[] = [];
 	for (let i = 0; i < n; i++) {
 		const suggested = argmax(probabilities, i, classCount);
-		if (flagged[i] === 1 && suggested !== given[i]) {
+		if (flagged[i] === 1 && suggested !== given[i] && confidentClass[i] >= 0 && confidentClass[i] !== given[i]) {
 			issues.push({ index: i, given: given[i], suggested, selfConfidence: p(i, given[i]), suggestedProbability: p(i, suggested) });
 		}
 	}
 	return issues.sort((a, b) => a.selfConfidence - b.selfConfidence || a.index - b.index);
 }
 
-/** Counts, for every (given, true) pair, the records confidently in class `true` (`joint[given * k + true]`). */
-function confidentJoint(n: number, classCount: number, given: ArrayLike<number>, p: (i: number, c: number) => number, thresholds: Float64Array): Float64Array {
-	const joint = new Float64Array(classCount * classCount);
+/**
+ * The class each record is confidently in: of the classes whose probability reaches their threshold, the likeliest;
+ * -1 when none does. Counting these per given label is the confident joint.
+ */
+function confidentClasses(n: number, classCount: number, p: (i: number, c: number) => number, thresholds: Float64Array): Int32Array {
+	const result = new Int32Array(n).fill(-1);
 	for (let i = 0; i < n; i++) {
-		let best = -1;
 		for (let c = 0; c < classCount; c++) {
 			// cleanlab subtracts 1e-6 so that a class whose records all have the same probability still counts.
-			if (p(i, c) >= thresholds[c] - 1e-6 && (best === -1 || p(i, c) > p(i, best))) {
-				best = c;
+			if (p(i, c) >= thresholds[c] - 1e-6 && (result[i] === -1 || p(i, c) > p(i, result[i]))) {
+				result[i] = c;
 			}
 		}
-		if (best !== -1) {
-			joint[given[i] * classCount + best]++;
-		}
 	}
-	return joint;
+	return result;
 }
 
 /** Scales each row of the joint so that it sums to the number of records with that given label. */
