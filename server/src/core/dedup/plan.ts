@@ -9,8 +9,7 @@ import { isJsonObject, parseLine } from '../records';
 import type { Settings } from '../types';
 import { groupExactDuplicates } from './exact';
 import { findNearDuplicates, type NearDuplicateOptions } from './nearDuplicates';
-import { normalizeFields } from './normalize';
-import { comparedFields, type CompareMode } from './recordText';
+import { normalizeRecord, textOf, type CompareMode } from './recordText';
 import { jaccard, shingleSet } from './shingles';
 
 /** How to deduplicate. */
@@ -96,6 +95,5 @@ export function comparableText(line: string, mode: CompareMode, settings: Settin
 	if (format === undefined) {
 		return undefined;
 	}
-	const fields = comparedFields(recordContent(parsed.value, format, settings.fields), mode);
-	return fields.some((field) => field.trim() !== '') ? normalizeFields(fields) : undefined;
+	return textOf(normalizeRecord(recordContent(parsed.value, format, settings.fields)), mode)?.text;
 }

@@ -7,7 +7,7 @@ import type { RecordContent } from '../content';
 import type { LineInput } from '../rule';
 import { hashString53 } from './hash';
 import { BandKeyHasher, DEFAULT_NEAR_DUPLICATE_OPTIONS, type NearDuplicateOptions } from './nearDuplicates';
-import { normalizeFields } from './normalize';
+import { FIELD_SEPARATOR, normalizeText } from './normalize';
 import { jaccard, shingleSet, type ShingleOptions } from './shingles';
 
 /** Which part of a record is compared: everything, the prompt only, or the answer only. */
@@ -30,50 +30,84 @@ export interface ComparableText {
 }
 
 /**
- * The fields compared in `mode`. The whole record keeps role names (a user turn is not an assistant turn), both sides
- * of a preference pair and the label; prompts and answers are compared as plain text.
+ * A record's content normalised once, field by field; every compare mode is built from these pieces, so a line is
+ * normalised once however many rules and modes look at it.
  */
-export function comparedFields(content: RecordContent, mode: CompareMode): string[] {
+export interface NormalizedRecord {
+	/** Each turn as `role: text`, text normalised (a user turn is not an assistant turn). */
+	turns: string[];
+	/** The normalised text of each turn. */
+	texts: string[];
+	/** Turns before this index are the prompt; the turn at it, if any, is the final answer. */
+	promptEnd: number;
+	rejected?: string;
+	label?: string;
+	/** Comparable texts built so far, per mode (null: nothing to compare in that mode). */
+	modes: Partial<Record<CompareMode, ComparableText | null>>;
+}
+
+/** Normalises a record's content (pure; the rules memoise it per line through `comparableText`). */
+export function normalizeRecord(content: RecordContent): NormalizedRecord {
+	const texts = content.turns.map((turn) => normalizeText(turn.content));
+	const last = content.turns[content.turns.length - 1];
+	return {
+		turns: content.turns.map((turn, index) => `${turn.role}: ${texts[index]}`),
+		texts,
+		promptEnd: last !== undefined && last.role === 'assistant' ? content.turns.length - 1 : content.turns.length,
+		rejected: content.rejected === undefined ? undefined : normalizeText(content.rejected),
+		label: content.label === undefined ? undefined : normalizeText(content.label),
+		modes: {},
+	};
+}
+
+/**
+ * The text compared in `mode`: the whole record (turns with roles, the rejected side of a preference pair, the label),
+ * the prompt (every turn before the final answer) or the answer (the final answer, and the rejected side); undefined
+ * when that part is empty.
+ */
+export function textOf(record: NormalizedRecord, mode: CompareMode): ComparableText | undefined {
+	let comparable = record.modes[mode];
+	if (comparable === undefined) {
+		const text = buildText(record, mode);
+		comparable = text === '' ? null : { text, hash: hashString53(text) };
+		record.modes[mode] = comparable;
+	}
+	return comparable ?? undefined;
+}
+
+function buildText(record: NormalizedRecord, mode: CompareMode): string {
+	const answer = record.promptEnd < record.texts.length ? record.texts[record.promptEnd] : '';
 	switch (mode) {
 		case 'prompt':
-			return [content.prompt];
+			return record.texts.slice(0, record.promptEnd).filter((text) => text !== '').join(' ');
 		case 'answer':
-			return content.rejected === undefined ? [content.answer] : [content.answer, content.rejected];
+			return answer === '' && (record.rejected ?? '') === '' ? '' : record.rejected === undefined ? answer : `${answer}${FIELD_SEPARATOR}${record.rejected}`;
 		case 'whole': {
-			const fields = content.turns.map((turn) => `${turn.role}: ${turn.content}`);
-			if (content.rejected !== undefined) {
-				fields.push(`rejected: ${content.rejected}`);
+			const empty = record.texts.every((text) => text === '') && (record.rejected ?? '') === '' && (record.label ?? '') === '';
+			const fields = [...record.turns];
+			if (record.rejected !== undefined) {
+				fields.push(`rejected: ${record.rejected}`);
 			}
-			if (content.label !== undefined) {
-				fields.push(`label: ${content.label}`);
+			if (record.label !== undefined) {
+				fields.push(`label: ${record.label}`);
 			}
-			return fields;
+			return empty ? '' : fields.join(FIELD_SEPARATOR);
 		}
 	}
 }
 
-/** True when a field list holds any non-blank text. */
-function hasText(fields: readonly string[]): boolean {
-	return fields.some((field) => field.trim() !== '');
+/** The normalised record of a line, memoised per line; undefined without content. */
+export function normalizedRecord(input: LineInput): NormalizedRecord | undefined {
+	return input.memo('dedup:record', () => {
+		const content = input.content();
+		return content === undefined ? undefined : normalizeRecord(content);
+	});
 }
 
-/** Memo keys per mode, built once rather than per line. */
-const TEXT_MEMO_KEYS: Record<CompareMode, string> = { whole: 'dedup:text:whole', prompt: 'dedup:text:prompt', answer: 'dedup:text:answer' };
-
-/** The comparable text of a line (memoised per line); undefined for lines without content in `mode`. */
+/** The comparable text of a line in `mode` (memoised per line); undefined for lines without content in `mode`. */
 export function comparableText(input: LineInput, mode: CompareMode): ComparableText | undefined {
-	return input.memo(TEXT_MEMO_KEYS[mode], () => {
-		const content = input.content();
-		if (content === undefined) {
-			return undefined;
-		}
-		const fields = comparedFields(content, mode);
-		if (!hasText(fields)) {
-			return undefined;
-		}
-		const text = normalizeFields(fields);
-		return { text, hash: hashString53(text) };
-	});
+	const record = normalizedRecord(input);
+	return record === undefined ? undefined : textOf(record, mode);
 }
 
 /** Parses the near-duplicate options of a rule from its settings, falling back to the defaults. */

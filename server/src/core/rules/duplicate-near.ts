@@ -5,6 +5,9 @@ import { holderSimilarity, LineFeatures, nearDuplicateOptions, type ShingleSetHo
 import type { FileFindingDraft, FileRule } from '../rule';
 import { compareMode } from './duplicate-exact';
 
+/** At most this many lines of a cluster are listed in each finding's data, so a huge cluster stays linear in memory. */
+const MAX_LISTED_MEMBERS = 20;
+
 /**
  * Records that are almost the same (one word changed, a typo fixed, a number swapped): MinHash signatures of character
  * 5-grams, LSH banding for candidates, exact Jaccard similarity to confirm them, clusters as connected components.
@@ -95,7 +98,7 @@ export const duplicateNear: FileRule = {
 							data: {
 								cluster: clusterId,
 								clusterSize: members.length,
-								clusterLines: members.map((member) => lines[member]),
+								clusterLines: members.slice(0, MAX_LISTED_MEMBERS).map((member) => lines[member]),
 								similarity: Number(best.similarity.toFixed(4)),
 								nearestLine,
 								threshold: options.threshold,
