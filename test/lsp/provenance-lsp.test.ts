@@ -19,7 +19,8 @@ import {
 	type LockedVersion,
 	type ProvenanceStatus,
 } from '../../server/src/protocol/provenance';
-import { initialize, open, startInProcess, type TestClient } from '../helpers/lspClient';
+import { LINT_FILE_ON_DISK_COMMAND } from '../../server/src/protocol/messages';
+import { initialize, open, startInProcess, waitFor, type TestClient } from '../helpers/lspClient';
 
 const RECORDS = ['{"prompt":"What is 2+2?","completion":"4"}', '{"prompt":"Capital of France?","completion":"Paris"}', '{"prompt":"Opposite of hot?","completion":"Cold"}'];
 const TEXT = `${RECORDS.join('\n')}\n`;
@@ -134,13 +135,27 @@ void describe('language server: provenance', () => {
 		await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
 	});
 
+	void it('hashes a file linted from disk in the same read and reports a change', async () => {
+		const big = path.join(folder, 'big.jsonl');
+		writeFileSync(big, TEXT);
+		const bigUri = pathToFileURL(big).toString();
+		await command(LOCK_ADD_COMMAND, { uris: [bigUri], source: 's', license: 'l' });
+		writeFileSync(big, TEXT.replace('"4"', '"5"'));
+		await command(LINT_FILE_ON_DISK_COMMAND, bigUri);
+		await waitFor(() => client.published.has(bigUri));
+		const pushed = client.published.get(bigUri)?.diagnostics ?? [];
+		const mismatch = pushed.filter((diagnostic) => diagnostic.code === 'provenance-mismatch');
+		assert.equal(mismatch.length, 1);
+		assert.match(String(mismatch[0].message), /big\.jsonl changed since it was locked .*same size and record count/);
+	});
+
 	void it('reports a damaged lock file on the document, naming the entry and the problem', async () => {
 		const lockFile = path.join(folder, 'tunelint.lock.json');
 		const good = readFileSync(lockFile, 'utf8');
 		writeFileSync(lockFile, good.replace(/"sha256": "[0-9a-f]+"/, '"sha256": "oops"'));
 		const diagnostics = await provenanceDiagnostics();
 		assert.equal(diagnostics.length, 1);
-		assert.match(String(diagnostics[0].message), /Cannot check this file against the lock: .*tunelint\.lock\.json: the lock file is invalid.*\n {2}entry 1 \("train\.jsonl"\): "sha256" must be 64 lowercase hexadecimal digits/);
+		assert.match(String(diagnostics[0].message), /Cannot check this file against the lock: .*tunelint\.lock\.json: the lock file is invalid.*\n {2}entry 1 \("big\.jsonl"\): "sha256" must be 64 lowercase hexadecimal digits/);
 		assert.equal((await command<ProvenanceStatus>(PROVENANCE_STATUS_COMMAND, uri)).state, 'error');
 		await assert.rejects(command(LOCK_UPDATE_COMMAND, { uris: [uri] }), /the lock file is invalid/);
 		assert.equal(readFileSync(lockFile, 'utf8'), good.replace(/"sha256": "[0-9a-f]+"/, '"sha256": "oops"'));

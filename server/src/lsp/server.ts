@@ -2,10 +2,11 @@ import { CodeActionKind, DiagnosticSeverity, DocumentDiagnosticReportKind, LSPEr
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { DocumentLinter, LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
-import { readLines } from '../node/readLines';
 import { ProvenanceService } from '../provenance/lsp';
 import { SplitLeakageService } from './leakage';
 import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
+import { promises as fs } from 'node:fs';
+import { BALANCE_COMMANDS, planBalanceCommand } from './balanceCommands';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
 import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
@@ -167,6 +168,12 @@ export function startServer(connection: Connection): void {
 		if (provenance.handles(params.command)) {
 			return provenance.execute(params.command, params.arguments ?? []);
 		}
+		if (BALANCE_COMMANDS.includes(params.command)) {
+			const uri = String(params.arguments?.[0] ?? '');
+			const open = documents.get(uri);
+			const text = open?.getText() ?? (uri.startsWith('file:') ? await fs.readFile(URI.parse(uri).fsPath, 'utf8') : '');
+			return planBalanceCommand(params.command, params.arguments ?? [], { text }, (await settingsOf(uri)).settings) ?? null;
+		}
 		if (params.command !== LINT_FILE_ON_DISK_COMMAND) {
 			return null;
 		}
@@ -174,7 +181,7 @@ export function startServer(connection: Connection): void {
 		if (!uri.startsWith('file:')) {
 			throw new ResponseError(LSPErrorCodes.RequestFailed, `Tunelint can only lint files on disk, not ${uri || 'nothing'}.`);
 		}
-		return lintFileOnDisk(connection, uri, await settingsOf(uri), token);
+		return lintFileOnDisk(connection, uri, await settingsOf(uri), token, provenance);
 	});
 
 	documents.onDidClose((event) => {
@@ -189,19 +196,21 @@ export function startServer(connection: Connection): void {
 }
 
 /** Streams a file from disk through the engine and pushes its diagnostics, with cancellable progress. */
-async function lintFileOnDisk(connection: Connection, uri: string, { settings }: DocumentSettings, token: CancellationSignal): Promise<StatusParams> {
+async function lintFileOnDisk(connection: Connection, uri: string, { settings }: DocumentSettings, token: CancellationSignal, provenance: ProvenanceService): Promise<StatusParams> {
 	const file = URI.parse(uri).fsPath;
 	const progress = await connection.window.createWorkDoneProgress();
 	progress.begin('Tunelint: linting file on disk', undefined, file, true);
 	const signal: CancellationSignal = { get isCancellationRequested() { return token.isCancellationRequested || progress.token.isCancellationRequested; } };
 	const started = performance.now();
 	try {
-		const result = await lintLines(readLines(file), settings, {
+		// With a lock file, the same streaming read hashes the file for the provenance rules.
+		const reader = await provenance.diskReader(uri, settings);
+		const result = await reader.complete(await lintLines(reader.lines, settings, {
 			signal,
 			yieldControl,
 			yieldEvery: 20_000,
 			onProgress: (lines) => progress.report(`${lines.toLocaleString('en-US')} lines`),
-		});
+		}));
 		await connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(result, uri, settings.maxProblems) });
 		const status = statusOf(uri, result, performance.now() - started);
 		void connection.sendNotification(STATUS_NOTIFICATION, status);

@@ -14,7 +14,7 @@ import { provenanceState, type FileDigest, type ProvenanceObservation } from '..
 import { RuleOptions } from '../core/rule';
 import type { Finding, Settings } from '../core/types';
 import type { DocumentSettings } from '../lsp/settings';
-import { LOCK_FILE_OPTION, loadProvenance, PUBLIC_KEY_OPTION } from './adapter';
+import { LOCK_FILE_OPTION, lintReader, loadProvenance, PUBLIC_KEY_OPTION } from './adapter';
 import { digestFile, digestText } from './digest';
 import { ProvenanceError } from './errors';
 import { findLockedVersion, type LockedVersion } from './git';
@@ -92,8 +92,28 @@ export class ProvenanceService {
 				throw error;
 			}
 			this.setStatus({ uri, state: 'error', detail: error.message });
-			const finding: Finding = { ruleId: 'provenance-mismatch', severity: 'error', scope: 'file', message: `Cannot check this file against the lock: ${error.message}`, range: { line: 0, column: 0, endLine: 0, endColumn: 0 } };
-			return withFindings(result, [finding]);
+			return withFindings(result, [lockErrorFinding(error)]);
+		}
+	}
+
+	/**
+	 * The lines of a file on disk for "lint file on disk" (files too large for the editor), and the step that adds
+	 * its provenance findings: the file is hashed in the same streaming read as the lint.
+	 */
+	async diskReader(uri: string, settings: Settings): Promise<{ lines: AsyncIterable<string>; complete: (result: LintResult) => Promise<LintResult> }> {
+		const file = URI.parse(uri).fsPath;
+		try {
+			const context = await loadProvenance(settings, this.folderDirectory(uri), path.dirname(file));
+			if (context !== undefined) {
+				context.findLocked = (lockedFile, sha256, size) => this.lockedVersion(lockedFile, sha256, size);
+			}
+			return lintReader(context, file, settings);
+		} catch (error) {
+			if (!(error instanceof ProvenanceError)) {
+				throw error;
+			}
+			const reader = lintReader(undefined, file, settings);
+			return { lines: reader.lines, complete: (result) => Promise.resolve(withFindings(result, [lockErrorFinding(error)])) };
 		}
 	}
 
@@ -272,6 +292,11 @@ export class ProvenanceService {
 	private setStatus(status: ProvenanceStatus): void {
 		this.statuses.set(status.uri, status);
 	}
+}
+
+/** A lock or key that cannot be read is shown on the dataset, under provenance-mismatch, rather than hidden. */
+function lockErrorFinding(error: ProvenanceError): Finding {
+	return { ruleId: 'provenance-mismatch', severity: 'error', scope: 'file', message: `Cannot check this file against the lock: ${error.message}`, range: { line: 0, column: 0, endLine: 0, endColumn: 0 } };
 }
 
 function statusOf(uri: string, observation: ProvenanceObservation, lockFile: string): ProvenanceStatus {

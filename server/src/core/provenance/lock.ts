@@ -129,14 +129,10 @@ export function emptyLock(): LockFile {
 	return { version: LOCK_VERSION, entries: [] };
 }
 
-function orderedEntry(entry: LockEntry): LockEntry {
-	const { path, sha256, size, records, source, license, lockedAt, signature } = entry;
-	return { path, sha256, size, records, source, license, lockedAt, ...(signature === undefined ? {} : { signature: { algorithm: signature.algorithm, key: signature.key, value: signature.value } }) };
-}
-
 const KNOWN_FIELDS = new Set(['path', 'sha256', 'size', 'records', 'source', 'license', 'lockedAt', 'signature']);
 
-function entryErrors(item: unknown): string[] {
+/** What is wrong with a value meant as a lock entry (empty when it is a valid entry); duplicates are not checked here. */
+export function entryErrors(item: unknown): string[] {
 	if (!isObject(item)) {
 		return ['must be an object'];
 	}
@@ -174,6 +170,11 @@ function entryErrors(item: unknown): string[] {
 		errors.push(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.map((key) => JSON.stringify(key)).join(', ')}`);
 	}
 	return errors;
+}
+
+function orderedEntry(entry: LockEntry): LockEntry {
+	const { path, sha256, size, records, source, license, lockedAt, signature } = entry;
+	return { path, sha256, size, records, source, license, lockedAt, ...(signature === undefined ? {} : { signature: { algorithm: signature.algorithm, key: signature.key, value: signature.value } }) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -5,7 +5,7 @@
  * server and the golden fixtures (through `ruleOptions[<rule>].observation`) share one wording.
  */
 import type { FileFindingDraft } from '../rule';
-import type { LockEntry } from './lock';
+import { entryErrors, type LockEntry } from './lock';
 import type { RecordDiff } from './recordDiff';
 
 /** A file's identity as the lock records it. */
@@ -149,7 +149,8 @@ export function isObservation(value: unknown): value is ProvenanceObservation {
 	const candidate = value as Partial<ProvenanceObservation>;
 	const digest = candidate.digest;
 	return typeof candidate.path === 'string' && typeof candidate.lockFile === 'string'
-		&& typeof digest === 'object' && digest !== null && typeof digest.sha256 === 'string' && typeof digest.size === 'number' && typeof digest.records === 'number';
+		&& typeof digest === 'object' && digest !== null && typeof digest.sha256 === 'string' && typeof digest.size === 'number' && typeof digest.records === 'number'
+		&& (candidate.entry === undefined || entryErrors(candidate.entry).length === 0);
 }
 
 function dateOf(iso: string): string {
