@@ -170,9 +170,10 @@ describe('Tunelint in an untrusted workspace (Restricted Mode)', { timeout: SESS
 	it('answering "No" to the trust dialog keeps linting working', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
 		const { page } = session;
 		const expected = cliFindings(WORKSPACE_FILES['invalid.jsonl']);
-		await withScreenshot(page, '7-untrusted-trust-dialog', async () => {
+		await withScreenshot(page, '7-untrusted-answered-no', async () => {
 			const dialog = page.locator('.monaco-dialog-box', { hasText: 'trust the authors' });
 			await dialog.waitFor({ timeout: 60_000 });
+			await screenshot(page, '7-untrusted-trust-dialog');
 			await dialog.locator('.monaco-button', { hasText: 'No, I don\'t trust the authors' }).click();
 			await dialog.waitFor({ state: 'detached' });
 		});
