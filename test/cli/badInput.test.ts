@@ -56,11 +56,13 @@ void describe('bad input', { concurrency: true }, () => {
 		assert.deepEqual(at(of(findings, 'template-placeholder')[0]), [2, MARKER_COLUMN]);
 	});
 
-	void it('a valid 10 MB record: parsed and checked like any other, and the next line too', async () => {
+	void it('a valid 10 MB record: parsed, its tokens counted, and the next line checked too', async () => {
 		const words = 'the quick brown fox jumps over the lazy dog '.repeat(Math.ceil(TEN_MB / 44)).slice(0, TEN_MB);
-		// Counting ten megabytes of tokens takes seconds; the token count itself is the token-limit fixture's business.
-		const findings = await lint('ten-mb-valid.jsonl', `${JSON.stringify({ prompt: 'Summarise.', completion: words })}\n${MARKER}\n`, ['--rule', 'token-limit=off']);
+		const findings = await lint('ten-mb-valid.jsonl', `${JSON.stringify({ prompt: 'Summarise.', completion: words })}\n${MARKER}\n`);
 		assert.deepEqual(of(findings, 'invalid-json'), []);
+		const overLimit = of(findings, 'token-limit');
+		assert.deepEqual(overLimit.map((finding) => [finding.line, finding.severity, finding.data.limit]), [[1, 'error', 16385]]);
+		assert.ok(Number(overLimit[0].data.tokens) > 2_000_000, `${String(overLimit[0].data.tokens)} tokens`);
 		assert.deepEqual(at(of(findings, 'template-placeholder')[0]), [2, MARKER_COLUMN]);
 	});
 
