@@ -80,7 +80,7 @@ async function add(files: string[], values: LockValues, io: CliIo): Promise<numb
 	if (files.length === 0) {
 		throw new UsageError('lock add: no files given');
 	}
-	if (values.source === undefined || values.license === undefined) {
+	if (values.source === undefined || values.license === undefined || values.source.trim() === '' || values.license.trim() === '') {
 		throw new UsageError('lock add: --source and --license are required (where the data came from, and under which licence)');
 	}
 	const lockFile = await lockFileFor(values, 'create');
