@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Ctx, CtxInit } from './ctx';
 import { lockAdd, lockList, lockUpdate, lockVerify, showLockedDiff } from './commands/lock';
+import { rebalance, splitDataset } from './commands/rebalance';
 import { lintFileOnDisk } from './lintFileOnDisk';
 
 /** What VS Code calls when a command runs. */
@@ -21,6 +22,8 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.restartServer': { needsServer: false, create: restartServer },
 	'tunelint.showOutput': { needsServer: false, create: showOutput },
 	'tunelint.lintFileOnDisk': { needsServer: true, create: lintFileOnDisk },
+	'tunelint.rebalance': { needsServer: true, create: rebalance },
+	'tunelint.split': { needsServer: true, create: splitDataset },
 	'tunelint.lockAdd': { needsServer: true, create: lockAdd },
 	'tunelint.lockUpdate': { needsServer: true, create: lockUpdate },
 	'tunelint.lockVerify': { needsServer: true, create: lockVerify },

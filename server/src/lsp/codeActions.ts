@@ -5,6 +5,15 @@ import type { DiagnosticData } from './diagnostics';
 /** The fix-all kind of Tunelint, for `editor.codeActionsOnSave`; it applies only fixes marked safe. */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.tunelint`;
 
+/**
+ * Findings whose remedy needs a choice and a preview rather than an edit: the quick fix runs a client command
+ * (which asks, previews and writes a new file) instead of editing the document.
+ */
+const COMMAND_FIXES: Readonly<Record<string, { title: string; command: string }>> = {
+	'label-imbalance': { title: 'Rebalance the dataset into a new file…', command: 'tunelint.rebalance' },
+	'label-rare-class': { title: 'Rebalance the dataset into a new file…', command: 'tunelint.rebalance' },
+};
+
 /** Quick fixes for the diagnostics in a code-action request, from the lint result they were made from. */
 export function quickFixes(uri: string, diagnostics: readonly Diagnostic[], result: LintResult): CodeAction[] {
 	const actions: CodeAction[] = [];
@@ -12,6 +21,10 @@ export function quickFixes(uri: string, diagnostics: readonly Diagnostic[], resu
 		const finding = findingOf(diagnostic, result);
 		if (finding === undefined) {
 			continue;
+		}
+		const commandFix = COMMAND_FIXES[finding.ruleId];
+		if (commandFix !== undefined) {
+			actions.push({ title: commandFix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: commandFix.title, command: commandFix.command, arguments: [uri] } });
 		}
 		const fixes = [finding.fix, ...(finding.alternativeFixes ?? [])].filter((fix): fix is Fix => fix !== undefined);
 		fixes.forEach((fix, index) => {

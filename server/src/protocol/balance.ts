@@ -1,0 +1,32 @@
+/**
+ * Rebalance and split from the editor: the client asks the server for a plan (workspace/executeCommand), shows the
+ * preview, and applies the returned files as one undoable WorkspaceEdit that creates new files next to the dataset.
+ */
+
+/** Arguments: [uri: string, strategy: 'under' | 'over' | 'reweigh', seed: number]. Returns RebalancePreview. */
+export const PLAN_REBALANCE_COMMAND = 'tunelint.server.planRebalance';
+
+/** Arguments: [uri: string, validationShare: number, seed: number]. Returns SplitPreview. */
+export const PLAN_SPLIT_COMMAND = 'tunelint.server.planSplit';
+
+/** A file the client should create, with its full content. */
+export interface PlannedFile {
+	uri: string;
+	content: string;
+}
+
+export interface RebalancePreview {
+	strategy: string;
+	before: Record<string, number>;
+	after: Record<string, number>;
+	/** 1-based lines of the records appended as copies (oversampling); listed, never silent. */
+	copies: number[];
+	files: PlannedFile[];
+}
+
+export interface SplitPreview {
+	trainRecords: number;
+	validationRecords: number;
+	strata: Record<string, { train: number; validation: number }>;
+	files: PlannedFile[];
+}
