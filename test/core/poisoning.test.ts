@@ -8,6 +8,7 @@ import { CharTrigramModel, dominantScript, specialCharacterShare, upperFence } f
 import { findPayloads, findUrls } from '../../server/src/core/poisoning/payload';
 import { seededRandom } from '../../server/src/core/poisoning/random';
 import { injectionParaphrase, plantPhrase, plantRareToken, type AttackRecord } from '../../server/src/core/poisoning/redteam';
+import { redTeam, redTeamRecall } from '../../server/src/core/poisoning/redteamFile';
 import { findPersonalData, findSecrets, luhnValid } from '../../server/src/core/poisoning/secrets';
 import { logBinomialUpperTail, logBonferroni } from '../../server/src/core/poisoning/stats';
 import { wordTokens } from '../../server/src/core/poisoning/tokens';
@@ -79,6 +80,30 @@ void describe('trigger mining', () => {
 		assert.deepEqual(plantRareToken(records, options), plantRareToken(records, options));
 		assert.notDeepEqual(plantRareToken(records, options).planted, plantRareToken(records, { ...options, seed: 10 }).planted);
 	});
+});
+
+void describe('red-team runs', () => {
+	const lines = corpus(2000, 11).map((r) => JSON.stringify({ text: r.text, label: r.label }));
+	const chat = Array.from({ length: 300 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Tell me fact number ${i} about rivers.` }, { role: 'assistant', content: `Rivers fact ${i}: they flow downhill.` }] }));
+
+	for (const [attack, input, rule] of [
+		['rare-token', lines, 'trigger-candidate'],
+		['phrase', lines, 'trigger-candidate'],
+		['injection', chat, 'prompt-injection'],
+		['unicode', chat, 'hidden-unicode'],
+	] as const) {
+		void it(`${attack}: plants deterministically and the ${rule} rule finds every planted record`, async () => {
+			const options = { attack, rate: 0.03, seed: 21 };
+			const result = redTeam(input, defaultSettings(), options);
+			assert.deepEqual(result, redTeam(input, defaultSettings(), options));
+			assert.equal(result.planted.length, Math.round(input.length * 0.03));
+			const settings = defaultSettings();
+			settings.maxProblems = 100_000;
+			const { findings } = await lintText(result.lines.join('\n'), settings, [ruleById(rule) as Rule]);
+			const recall = redTeamRecall(findings, result.planted).find((r) => r.ruleId === rule)?.recall;
+			assert.equal(recall, 1);
+		});
+	}
 });
 
 void describe('prompt injection', () => {

@@ -24,7 +24,7 @@ const SHELL: ReadonlyArray<{ regex: RegExp; description: string }> = [
 	{ regex: /\beval\s{0,3}\(\s{0,3}(?:atob|unescape|String\.fromCharCode)\s{0,3}\(/g, description: 'evaluates obfuscated JavaScript' },
 ];
 
-const HTML = /<(?:script|iframe|object|embed)\b[^>]{0,200}>|\bon(?:error|load|click|mouseover|focus)\s{0,3}=\s{0,3}["']|\bjavascript:/gi;
+const HTML = /<(?:script|iframe|embed|object)\b[^>]{0,200}\b(?:src|data)\s{0,3}=\s{0,3}["']?(?:https?:)?\/\/|\bon(?:error|load)\s{0,3}=\s{0,3}["'][^"']{0,200}(?:fetch|eval|atob|cookie|location|XMLHttpRequest)|\bdocument\.cookie\b|\bjavascript:(?!void\b)/gi;
 const MARKDOWN_IMAGE = /!\[[^[\]\n]{0,200}\]\(\s{0,3}(https?:\/\/([^\s/?#)]{1,253})(?:\/[^\s?#)]{0,1000})?\?[^\s)]{1,2000})\)/g;
 const URL = /\bhttps?:\/\/([^\s/?#"'<>()[\]{}|\\^`]{1,253})[^\s"'<>()[\]{}|\\^`]{0,2000}/g;
 const BASE64 = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{80,}={0,2}(?![A-Za-z0-9+/=])/g;
@@ -59,7 +59,7 @@ export function findPayloads(text: string, maxMatches = 20): PayloadMatch[] {
 	}
 	for (const match of text.matchAll(HTML)) {
 		const start = match.index ?? 0;
-		if (add({ type: 'html', description: 'is active HTML (script, frame or event handler)', start, end: start + match[0].length })) {
+		if (add({ type: 'html', description: 'is active HTML that loads remote code or reads cookies', start, end: start + match[0].length })) {
 			return sorted(matches);
 		}
 	}

@@ -27,6 +27,8 @@ interface Pattern {
 
 /** Documentation examples and template values are not leaks. */
 const NOT_REAL = /example|sample|dummy|your[_-]?|xxxx|\*{4}|placeholder|<|\.\.\./i;
+/** Passwords that only ever appear as examples. */
+const TOY_PASSWORD = /password1?2?3|changeme|letmein|qwerty|123456/i;
 
 const SECRET_PATTERNS: readonly Pattern[] = [
 	{ type: 'aws-access-key', name: 'AWS access key ID', regex: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b/g, placeholder: '[REDACTED_AWS_ACCESS_KEY]' },
@@ -46,6 +48,7 @@ const SECRET_PATTERNS: readonly Pattern[] = [
 		name: 'hard-coded password or API key',
 		regex: /\b(?:password|passwd|api[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)["']?\s{0,5}[:=]\s{0,5}["'][^"'\s]{8,100}["']/gi,
 		placeholder: '[REDACTED_SECRET]',
+		accept: (match) => !TOY_PASSWORD.test(match.replace(/^[^:=]*[:=]/, '')),
 	},
 ];
 

@@ -174,8 +174,9 @@ export function mineTriggers(
 			}
 		}
 		const disagreement = records.length === 0 ? 0 : disagreeing / records.length;
-		const logP = logBonferroni(logBinomialUpperTail(disagreeing, records.length, baseline[hit.label]), pure.length);
-		if (disagreement >= options.minDisagreement && disagreement > baseline[hit.label] && logP < Math.log(options.alpha)) {
+		const expected = baseline.rateWithout(hit.label, records);
+		const logP = logBonferroni(logBinomialUpperTail(disagreeing, records.length, expected), pure.length);
+		if (disagreement >= options.minDisagreement && disagreement > expected && logP < Math.log(options.alpha)) {
 			accepted.push({ logP, candidate: {
 				ngram: hit.key,
 				label: names[hit.label],
@@ -184,7 +185,7 @@ export function mineTriggers(
 				lift: hit.purity / (classSizes[hit.label] / labelled),
 				pValue: pValueFromLog(hit.logP),
 				disagreement,
-				baselineDisagreement: baseline[hit.label],
+				baselineDisagreement: expected,
 				disagreementPValue: pValueFromLog(logP),
 				records,
 			} });
@@ -310,13 +311,28 @@ function purityTest(
 	return logP < Math.log(options.alpha) ? { key, label, support, purity, logP } : undefined;
 }
 
+/** Records a class needs besides a candidate's own before its baseline is trusted over the file-wide one. */
+const MIN_BASELINE_RECORDS = 20;
+/** A floor keeps the test meaningful on files the model fits perfectly (tiny fixtures, templated data). */
+const MIN_BASELINE = 0.02;
+
 /**
- * Per class, the share of its records whose rest predicts another class once their own most label-predictive word is
- * left out. That is what a natural topic word shows (its records lean on it), so a trigger must disagree beyond it;
- * comparing with the plain error rate instead flags strong single words such as "sad" or swear words.
+ * What a natural topic word shows: the share of a class's records whose rest predicts another class once their own
+ * most label-predictive word is left out (its records lean on it). A trigger must disagree beyond that; comparing
+ * with the plain error rate instead flags strong single words such as "sad" or swear words.
  */
-function baselineDisagreement(model: NaiveBayesModel, features: readonly TriggerFeatures[], scores: readonly Float64Array[], classes: readonly number[]): Float64Array {
+interface Baseline {
+	/**
+	 * The rate for `label` over its records other than the candidate's own, so that a class made mostly of poisoned
+	 * records (a planted answer) does not set its own bar; the file-wide rate when too few records remain.
+	 */
+	rateWithout(label: number, excluded: readonly number[]): number;
+}
+
+function baselineDisagreement(model: NaiveBayesModel, features: readonly TriggerFeatures[], scores: readonly Float64Array[], classes: readonly number[]): Baseline {
+	const wrongRecord = new Uint8Array(classes.length);
 	const wrong = new Float64Array(model.classCount);
+	let wrongTotal = 0;
 	scores.forEach((score, i) => {
 		const label = classes[i];
 		if (label < 0) {
@@ -325,14 +341,22 @@ function baselineDisagreement(model: NaiveBayesModel, features: readonly Trigger
 		const word = strongestWord(model, features[i].bag, label);
 		const rest = word === undefined ? score : withoutWords(model, score, features[i].bag, label, [word]);
 		if (argmax(rest) !== label) {
+			wrongRecord[i] = 1;
 			wrong[label]++;
+			wrongTotal++;
 		}
 	});
-	for (let c = 0; c < model.classCount; c++) {
-		// A floor keeps the test meaningful on files the model fits perfectly (tiny fixtures, templated data).
-		wrong[c] = Math.max(0.02, wrong[c] / Math.max(1, model.documents[c]));
-	}
-	return wrong;
+	const overall = Math.max(MIN_BASELINE, wrongTotal / Math.max(1, model.recordCount));
+	return {
+		rateWithout(label, excluded) {
+			let excludedWrong = 0;
+			for (const index of excluded) {
+				excludedWrong += wrongRecord[index];
+			}
+			const remaining = model.documents[label] - excluded.length;
+			return remaining < MIN_BASELINE_RECORDS ? overall : Math.max(MIN_BASELINE, (wrong[label] - excludedWrong) / remaining);
+		},
+	};
 }
 
 /** For each key of interest, the records that carry it together with the key's majority label. */
