@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { defaultSettings, lintText, type Finding, type RecordContent } from '../../server/src/core';
 import { startAudit } from '../../server/src/core/fairness/audit';
 import { auditDocument } from '../../server/src/core/fairness/document';
-import { isRefusal, isSmallAnswerSet, normalizeAnswer } from '../../server/src/core/fairness/labels';
+import { answerLabel, isRefusal, isSmallAnswerSet } from '../../server/src/core/fairness/labels';
 import { BUILT_IN_LEXICON } from '../../server/src/core/fairness/lexicon';
 import { DEFAULT_ASSOCIATION_OPTIONS, DEFAULT_REPRESENTATION_OPTIONS, reweighingWeights } from '../../server/src/core/fairness/measures';
 import { auditMarkdown } from '../../server/src/core/fairness/report';
@@ -72,8 +72,8 @@ describe('refusals and answer classes', () => {
 		}
 	});
 
-	it('normalises answers and decides when an answer set is small', () => {
-		assert.equal(normalizeAnswer('  Positive.\n'), 'positive');
+	it('reads answers as the label-balance rules do and decides when an answer set is small', () => {
+		assert.equal(answerLabel('  Positive.\n'), 'Positive.');
 		assert.ok(isSmallAnswerSet(2, 100));
 		assert.ok(!isSmallAnswerSet(40, 100));
 		assert.ok(!isSmallAnswerSet(1, 100));

@@ -4,7 +4,7 @@
  */
 import type { RecordContent } from '../content';
 import type { Lexicon } from './lexicon';
-import { ANSWERED_LABEL, isRefusal, isSmallAnswerSet, MAX_ANSWER_CLASSES, normalizeAnswer, REFUSAL_LABEL } from './labels';
+import { ANSWERED_LABEL, answerLabel, isRefusal, isSmallAnswerSet, MAX_ANSWER_CLASSES, REFUSAL_LABEL } from './labels';
 import { type GroupMention, matchGroups } from './matcher';
 import {
 	addToTally,
@@ -100,7 +100,7 @@ export function startAudit(lexicon: Lexicon, options: AuditOptions): AuditAccumu
 			} else if (content.answer.trim() !== '') {
 				addToTally(byRefusal, promptGroups, isRefusal(content.answer) ? REFUSAL_LABEL : ANSWERED_LABEL);
 				if (byAnswer !== undefined) {
-					addToTally(byAnswer, promptGroups, normalizeAnswer(content.answer));
+					addToTally(byAnswer, promptGroups, answerLabel(content.answer));
 					// Past this many classes the answers are generative: stop keeping counts that will never be used.
 					if (byAnswer.labelTotals.size > MAX_ANSWER_CLASSES) {
 						byAnswer = undefined;

@@ -2,6 +2,10 @@
  * What counts as the "label" of a record for the group × label association when the data is chat or instruction data
  * without an explicit label: the answer class when the answers form a small set, otherwise whether the answer is a refusal.
  */
+import { isClassificationLike } from '../balance/labels';
+
+export { MAX_ANSWER_CLASSES } from '../balance/labels';
+
 
 /** Phrases that open a refusal or an apology-refusal in assistant answers. */
 const REFUSAL_OPENING =
@@ -23,18 +27,18 @@ export function isRefusal(answer: string): boolean {
 export const REFUSAL_LABEL = 'refusal';
 export const ANSWERED_LABEL = 'answered';
 
-/** Lower-cased, whitespace-collapsed answer without trailing punctuation, so "Positive." and "positive" are one class. */
-export function normalizeAnswer(answer: string): string {
-	return answer.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!?,;:]+$/u, '');
+/**
+ * The answer as a label: trimmed, exactly as the label-balance rules read it (core/balance/labels.ts), so that both
+ * reports name the same classes.
+ */
+export function answerLabel(answer: string): string {
+	return answer.trim();
 }
 
 /**
- * The answer set is "small" (a classification task written as chat) when it has at most this many distinct answers and fewer
- * than a third of the records (OpenAI's old prepare_data heuristic, shared with the label-balance rules).
+ * True when `distinctAnswers` classes over `records` answered records make a classification task: the label-balance rule
+ * (at most 50 classes and under a third of the records), and at least two classes, since one class has nothing to skew.
  */
-export const MAX_ANSWER_CLASSES = 50;
-
-/** True when `distinctAnswers` classes over `records` answered records make a classification task. */
 export function isSmallAnswerSet(distinctAnswers: number, records: number): boolean {
-	return distinctAnswers >= 2 && distinctAnswers <= MAX_ANSWER_CLASSES && distinctAnswers < records / 3;
+	return distinctAnswers >= 2 && isClassificationLike(undefined, distinctAnswers, records);
 }
