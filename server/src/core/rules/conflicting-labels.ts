@@ -17,16 +17,58 @@ interface Claim {
 	shown: string;
 }
 
-/** A claim where it was seen; built only for first claims and conflicts, never per line. */
-interface Seen {
-	claim: Claim;
-	line: number;
-}
-
+/** A later record that disagrees with the first record of its input. */
 interface Conflict {
 	claim: Claim;
 	line: number;
-	first: Seen;
+	firstLine: number;
+	/** The first record's label (answers are not kept: only labels are short enough to keep for every input). */
+	firstShown: string | undefined;
+}
+
+/**
+ * The first record of each distinct input, kept compactly (a Map entry and three array slots, no object per record),
+ * since this state lives for the whole of a file of millions of records.
+ */
+class FirstRecords {
+	private readonly slots = new Map<number, number>();
+	private readonly lines: number[] = [];
+	private readonly outputs: number[] = [];
+	private readonly labels: Array<string | undefined> = [];
+	private readonly interned = new Map<string, string>();
+
+	/** The slot of a key, or -1. */
+	slotOf(key: number): number {
+		return this.slots.get(key) ?? -1;
+	}
+
+	add(key: number, line: number, output: number, label: string | undefined): void {
+		this.slots.set(key, this.lines.length);
+		this.lines.push(line);
+		this.outputs.push(output);
+		this.labels.push(label === undefined ? undefined : this.intern(label));
+	}
+
+	line(slot: number): number {
+		return this.lines[slot];
+	}
+
+	output(slot: number): number {
+		return this.outputs[slot];
+	}
+
+	label(slot: number): string | undefined {
+		return this.labels[slot];
+	}
+
+	private intern(label: string): string {
+		let kept = this.interned.get(label);
+		if (kept === undefined) {
+			kept = label;
+			this.interned.set(label, label);
+		}
+		return kept;
+	}
 }
 
 const SHOWN_LENGTH = 40;
@@ -44,8 +86,8 @@ export const conflictingLabels: FileRule = {
 	description: 'The same input (normalised prompt or text) appears with different labels or answers, or with chosen and rejected swapped.',
 	defaultSeverity: 'warning',
 	start(_options, settings) {
-		const firstByInput = new Map<number, Seen>();
-		const pairs = new Map<number, Seen>();
+		const firstByInput = new FirstRecords();
+		const pairs = new FirstRecords();
 		const conflicts: Conflict[] = [];
 		const inputs = new Set<number>();
 		return {
@@ -55,36 +97,37 @@ export const conflictingLabels: FileRule = {
 					return;
 				}
 				if (claim.kind === 'preference') {
-					const other = claim.swapped === undefined ? undefined : pairs.get(claim.swapped);
-					if (other !== undefined) {
-						conflicts.push({ claim, line: entry.line, first: other });
+					const other = claim.swapped === undefined ? -1 : pairs.slotOf(claim.swapped);
+					if (other !== -1) {
+						conflicts.push({ claim, line: entry.line, firstLine: pairs.line(other), firstShown: undefined });
 						inputs.add(claim.input);
-					} else if (!pairs.has(claim.output)) {
-						pairs.set(claim.output, { claim, line: entry.line });
+					} else if (pairs.slotOf(claim.output) === -1) {
+						pairs.add(claim.output, entry.line, claim.output, undefined);
 					}
 					return;
 				}
-				const first = firstByInput.get(claim.input);
-				if (first === undefined) {
-					firstByInput.set(claim.input, { claim, line: entry.line });
-				} else if (first.claim.output !== claim.output) {
-					conflicts.push({ claim, line: entry.line, first });
+				const first = firstByInput.slotOf(claim.input);
+				if (first === -1) {
+					firstByInput.add(claim.input, entry.line, claim.output, claim.kind === 'label' ? claim.shown : undefined);
+				} else if (firstByInput.output(first) !== claim.output) {
+					conflicts.push({ claim, line: entry.line, firstLine: firstByInput.line(first), firstShown: firstByInput.label(first) });
 					inputs.add(claim.input);
 				}
 			},
 			finish() {
 				const drafts: FileFindingDraft[] = [];
-				for (const { claim, line, first } of conflicts.slice(0, settings.maxProblems)) {
+				for (const { claim, line, firstLine, firstShown } of conflicts.slice(0, settings.maxProblems)) {
 					const swapped = claim.kind === 'preference';
+					const there = firstShown === undefined ? '' : `, ${firstShown} there`;
 					drafts.push({
 						message: swapped
-							? `Same prompt and answers as ${lineLabel(first.line)} with chosen and rejected swapped.`
-							: `Same input as ${lineLabel(first.line)} but a different ${claim.kind}: ${claim.shown} here, ${first.claim.shown} there.`,
+							? `Same prompt and answers as ${lineLabel(firstLine)} with chosen and rejected swapped.`
+							: `Same input as ${lineLabel(firstLine)} but a different ${claim.kind}: ${claim.shown} here${there}.`,
 						range: lineRange(line, claim.length),
-						related: [{ line: first.line, message: swapped ? 'the same pair the other way round' : `first record with this input (${first.claim.shown})` }],
+						related: [{ line: firstLine, message: swapped ? 'the same pair the other way round' : `first record with this input${firstShown === undefined ? '' : ` (${firstShown})`}` }],
 						// Which answer is right is a judgment: deleting this record is offered, never applied in a fix-all.
 						fix: deleteLinesFix('Delete this conflicting record', [line], false),
-						data: { firstLine: first.line, kind: claim.kind, value: claim.shown, firstValue: first.claim.shown },
+						data: { firstLine, kind: claim.kind, value: claim.shown, ...(firstShown === undefined ? {} : { firstValue: firstShown }) },
 					});
 				}
 				if (conflicts.length > 0) {
