@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/main';
 import { DigestStream, digestFile } from '../../server/src/provenance/digest';
+import { SHARED_DATASETS, SKIP_WITHOUT_DATASETS } from '../helpers/paths';
 
 /** Runs the CLI in-process in `cwd` and captures its output. */
 async function run(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -253,6 +254,40 @@ void describe('tunelint lock', () => {
 		const missingKey = await run(project, 'check', '--category', 'provenance', 'data/train.jsonl');
 		assert.equal(missingKey.code, 2);
 		assert.match(missingKey.err, /keys\/missing\.pub\.pem: cannot read the key file \(no such file\)/);
+	});
+});
+
+void describe('tunelint lock on real data', () => {
+	/**
+	 * The clean SST-2 training set is locked, then swapped for HiddenKiller's backdoored copy (same record count,
+	 * 20% of the sentences syntactically paraphrased and relabelled). The test strips the ground-truth `poisoned`
+	 * field so the swapped file has the clean file's shape, and checks the record diff against that ground truth.
+	 */
+	void it('reports how many records a backdoored copy changed', { skip: SKIP_WITHOUT_DATASETS }, async () => {
+		const datasets = SHARED_DATASETS ?? '';
+		const project = mkdtempSync(path.join(tmpdir(), 'tunelint-provenance-real-'));
+		try {
+			mkdirSync(path.join(project, 'data'));
+			const train = path.join(project, 'data', 'sst2_train.jsonl');
+			copyFileSync(path.join(datasets, 'classification', 'sst2_train.jsonl'), train);
+			git(project, 'init', '-q');
+			git(project, 'add', '.');
+			git(project, 'commit', '-qm', 'clean data');
+			const added = await run(project, 'lock', 'add', 'data/sst2_train.jsonl', '--source', 'thunlp/HiddenKiller data/clean/sst-2/train.tsv', '--license', 'MIT');
+			assert.match(added.out, /locked data\/sst2_train\.jsonl: 6920 records/);
+
+			const poisonedRows = readFileSync(path.join(datasets, 'poison', 'hiddenkiller_sst2_scpn20_train.jsonl'), 'utf8').split('\n').filter((line) => line !== '')
+				.map((line) => JSON.parse(line) as { text: string; label: number; poisoned: boolean });
+			writeFileSync(train, poisonedRows.map(({ text, label }) => `${JSON.stringify({ text, label })}\n`).join(''));
+			const checked = await run(project, 'check', '--category', 'provenance', '--format', 'json', 'data/sst2_train.jsonl');
+			assert.equal(checked.code, 1);
+			const [finding] = JSON.parse(checked.out) as Array<{ ruleId: string; data: Record<string, unknown> }>;
+			assert.equal(finding.ruleId, 'provenance-mismatch');
+			assert.deepEqual([finding.data.lockedRecords, finding.data.records, finding.data.added, finding.data.removed], [6920, 6920, 0, 0]);
+			assert.equal(finding.data.changed, poisonedRows.filter((row) => row.poisoned).length);
+		} finally {
+			rmSync(project, { recursive: true, force: true });
+		}
 	});
 });
 

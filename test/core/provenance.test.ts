@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultSettings } from '../../server/src/core';
+import { defaultSettings, lintText } from '../../server/src/core';
 import { provenanceFindings, withFindings } from '../../server/src/core/provenance/findings';
 import { describeLockProblem, parseLock, serializeLock, signingPayload, type LockEntry } from '../../server/src/core/provenance/lock';
 import { provenanceState, type ProvenanceObservation } from '../../server/src/core/provenance/observation';
 import { diffRecords } from '../../server/src/core/provenance/recordDiff';
+import { SHARED_DATASETS, SKIP_WITHOUT_DATASETS } from '../helpers/paths';
 
 const ENTRY: LockEntry = {
 	path: 'data/train.jsonl',
@@ -114,5 +117,20 @@ void describe('provenanceFindings', () => {
 		const merged = withFindings(result, provenanceFindings(modified, defaultSettings()));
 		assert.equal(merged.counts.error, 2);
 		assert.equal(merged.findings[0].ruleId, 'provenance-mismatch');
+	});
+});
+
+void describe('untrusted-source on real data', () => {
+	/** Giskard's prompt-injection set names its origin in a per-record `source` field: 20 garak rows, 15 PromptInject rows. */
+	void it('flags the records whose source is not allowed and shows the distribution', { skip: SKIP_WITHOUT_DATASETS }, async () => {
+		const text = readFileSync(path.join(SHARED_DATASETS ?? '', 'injection', 'giskard_prompt_injections.jsonl'), 'utf8');
+		const settings = defaultSettings();
+		settings.ruleOptions['untrusted-source'] = { allow: ['https://github.com/leondz/*'] };
+		const findings = (await lintText(text, settings)).findings.filter((finding) => finding.ruleId === 'untrusted-source');
+		const [summary, ...lines] = findings;
+		assert.equal(summary.scope, 'file');
+		assert.equal(summary.message, '15 of 35 records come from sources outside the allowlist. Sources: "https://github.com/leondz/garak" 20, "https://github.com/agencyenterprise/promptinject" 15 (untrusted).');
+		assert.equal(lines.length, 15);
+		assert.ok(lines.every((finding) => finding.data?.source === 'https://github.com/agencyenterprise/promptinject'));
 	});
 });
