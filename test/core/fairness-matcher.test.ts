@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import fc from 'fast-check';
+
 import { defaultSettings, type Settings } from '../../server/src/core';
-import { BUILT_IN_LEXICON, findLexiconProblem, type Lexicon, resolveLexicon } from '../../server/src/core/fairness/lexicon';
-import { matchGroups } from '../../server/src/core/fairness/matcher';
+import { BUILT_IN_LEXICON, findLexiconProblem, type Lexicon, normalizeForm, resolveLexicon } from '../../server/src/core/fairness/lexicon';
+import { type GroupMention, matchGroups } from '../../server/src/core/fairness/matcher';
 import { fairnessLexicon, withLexiconFile } from '../../server/src/core/fairness/settings';
 
 /** Mentions as compact strings `axis/group:term` with a trailing `?` when ambiguous, for readable expectations. */
@@ -203,5 +205,40 @@ describe('lexicon files named in settings', () => {
 		const settings = settingsWith({});
 		assert.equal(withLexiconFile(settings, () => assert.fail('not read')), settings);
 		assert.equal(fairnessLexicon(settings).lexicon, BUILT_IN_LEXICON);
+	});
+});
+
+describe('matchGroups: properties on random text', () => {
+	const pieces = ['he', 'she', 'the', 'theme', 'Asian', 'caucasian', 'African-American', 'black', 'women', 'white house', 'old', 'man', 'men',
+		'muslim', 'middle', 'eastern', 'they', ' ', ' ', '-', ',', '.', "'s", '😀', 'é', '\n', 'x', '42'];
+	const textArbitrary = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(''));
+
+	it('mentions are in order, do not overlap, sit on word boundaries and spell their term', () => {
+		fc.assert(
+			fc.property(textArbitrary, (text) => {
+				const found = matchGroups(text);
+				let previous = { start: -1, end: 0 };
+				for (const mention of found) {
+					// One span may be a mention of two groups when a form is listed in both (user lexicons); otherwise spans follow each other.
+					const sameSpan = mention.start === previous.start && mention.end === previous.end;
+					assert.ok(sameSpan || mention.start >= previous.end, 'ordered, not overlapping');
+					assert.ok(!/[\p{L}\p{N}]/u.test(text.charAt(mention.start - 1)), 'starts a word');
+					assert.ok(!/[\p{L}\p{N}]/u.test(text.charAt(mention.end)), 'ends a word');
+					assert.equal(normalizeForm(text.slice(mention.start, mention.end)), mention.term);
+					previous = mention;
+				}
+			}),
+			{ numRuns: 500 },
+		);
+	});
+
+	it('does not depend on letter case', () => {
+		fc.assert(
+			fc.property(textArbitrary, (text) => {
+				const strip = (list: GroupMention[]): string[] => list.map((mention) => `${mention.group}:${mention.term}:${mention.start}:${mention.ambiguous}`);
+				assert.deepEqual(strip(matchGroups(text.toUpperCase())), strip(matchGroups(text)));
+			}),
+			{ numRuns: 300 },
+		);
 	});
 });

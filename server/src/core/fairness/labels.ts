@@ -6,7 +6,6 @@ import { isClassificationLike } from '../balance/labels';
 
 export { MAX_ANSWER_CLASSES } from '../balance/labels';
 
-
 /** Phrases that open a refusal or an apology-refusal in assistant answers. */
 const REFUSAL_OPENING =
 	/^(?:i['’]?m sorry|i am sorry|sorry,? (?:but )?i|i apologi[sz]e|unfortunately,? i (?:can(?:no|['’])t|am unable|won['’]t)|i (?:can(?:no|['’])t|cannot|won['’]t|will not|must decline|refuse to)|i['’]?m (?:not able|unable|afraid i (?:can(?:no|['’])t|cannot))|i am (?:not able|unable)|as an ai\b|i do not feel comfortable|i don['’]t feel comfortable|i['’]m not comfortable)/i;
