@@ -51,7 +51,7 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 	try {
 		switch (name) {
 			case 'node':
-				loadTfjsNode();
+				await loadTfjsNode();
 				return (await tf.setBackend('tensorflow')) ? undefined : 'the tensorflow backend did not initialise';
 			case 'wasm':
 				setWasmPaths(wasmDirectory());
@@ -67,10 +67,10 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 	}
 }
 
-/** tfjs-node registers the `tensorflow` backend when required; a computed name keeps bundlers from inlining it. */
-function loadTfjsNode(): void {
+/** tfjs-node registers the `tensorflow` backend when loaded; a computed name keeps bundlers from inlining it. */
+async function loadTfjsNode(): Promise<void> {
 	const moduleName = ['@tensorflow', 'tfjs-node'].join('/');
-	require(moduleName);
+	await import(moduleName);
 }
 
 /**
