@@ -243,6 +243,8 @@ void describe('tunelint lock', () => {
 		assert.equal(added.code, 0, added.err);
 		writeFileSync(path.join(project, '.tunelintrc.json'), JSON.stringify({ ruleOptions: { 'provenance-mismatch': { lockFile: 'datasets.lock.json' }, 'provenance-signature': { publicKey: otherKeys.publicKey } } }));
 		assert.equal((await run(project, 'lock', 'verify', '--key', keys.publicKey)).code, 0);
+		// Without --key, verify uses the configured (wrong) key.
+		assert.match((await run(project, 'lock', 'verify')).out, /FAIL data\/train\.jsonl: signature does not verify/);
 		const checked = await run(project, 'check', '--category', 'provenance', '--format', 'json', 'data/train.jsonl');
 		assert.equal(checked.code, 1);
 		assert.deepEqual((JSON.parse(checked.out) as Array<{ ruleId: string }>).map((finding) => finding.ruleId), ['provenance-signature']);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCK_FILE_NAME } from '../core/provenance/lock';
 import { RuleOptions } from '../core/rule';
-import { LOCK_FILE_OPTION } from '../provenance/adapter';
+import { LOCK_FILE_OPTION, PUBLIC_KEY_OPTION } from '../provenance/adapter';
 import { ProvenanceError } from '../provenance/errors';
 import { locateLock, readValidLock } from '../provenance/lockStore';
 import { addEntries, updateEntries, verifyLock } from '../provenance/operations';
@@ -19,6 +19,7 @@ export const LOCK_USAGE = `Usage: tunelint lock <add|update|verify|list> [option
       re-lock files after a reviewed change (keeps source and licence unless given)
   lock verify [FILE...] [--key PUB.pem] [--require-signature]
       check every entry (or the files given) against the files on disk; never writes the lock
+      (without --key: ruleOptions["provenance-signature"].publicKey of the config file, if set)
   lock list [--format text|json]
       show the entries
 
@@ -112,10 +113,16 @@ async function update(files: string[], values: LockValues, io: CliIo): Promise<n
 
 async function verify(files: string[], values: LockValues, io: CliIo): Promise<number> {
 	const lockFile = await lockFileFor(values, 'existing');
-	const publicKey = values.key === undefined ? undefined : await loadPublicKey(values.key);
-	const results = await verifyLock(lockFile, displayPath(lockFile), { publicKey, requireSignature: values['require-signature'], files: files.length === 0 ? undefined : files });
+	// Without --key, the public key and the signature requirement of the config file apply, as in `check` and the editor.
+	const { settings, configFile } = await loadSettings(undefined, process.cwd());
+	const signatureOptions = new RuleOptions(settings.ruleOptions['provenance-signature'] ?? {});
+	const configuredKey = signatureOptions.string(PUBLIC_KEY_OPTION, '');
+	const keyFile = values.key ?? (configuredKey === '' ? undefined : path.resolve(configFile === undefined ? process.cwd() : path.dirname(configFile), configuredKey));
+	const publicKey = keyFile === undefined ? undefined : await loadPublicKey(keyFile);
+	const requireSignature = values['require-signature'] || signatureOptions.boolean('requireSignature', false);
+	const results = await verifyLock(lockFile, displayPath(lockFile), { publicKey, requireSignature, files: files.length === 0 ? undefined : files });
 	for (const result of results) {
-		io.out(describeVerification(result, values['require-signature']));
+		io.out(describeVerification(result, requireSignature));
 	}
 	const failed = results.filter((result) => !result.ok).length;
 	const signedUnchecked = publicKey === undefined ? results.filter((result) => 'observation' in result && result.observation.entry?.signature !== undefined).length : 0;
