@@ -17,6 +17,7 @@ const TEXT: Record<ProvenanceStatus['state'], string> = {
 	error: '$(error) lock error',
 };
 
+/** Owns the provenance language status item and the lock file watcher. */
 export class ProvenanceStatusItem implements vscode.Disposable {
 	private readonly item: vscode.LanguageStatusItem;
 	private readonly disposables: vscode.Disposable[] = [];

@@ -54,6 +54,7 @@ export interface ProvenanceHost {
 	refresh(): void;
 }
 
+/** Per-server provenance state: the status of each linted document and the memoised locked versions from git. */
 export class ProvenanceService {
 	private readonly statuses = new Map<string, ProvenanceStatus>();
 	/** Locked versions found in git, by file and locked hash: the search runs git, too slow to repeat on every edit. */
