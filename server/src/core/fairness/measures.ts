@@ -129,6 +129,8 @@ export interface RepresentationRow {
 	records: number;
 	/** Share of the axis's group mentions (a record mentioning two groups counts for both). */
 	share: number;
+	/** Share of all records audited that mention the group. */
+	shareOfRecords: number;
 	/** The share under parity among the groups that are mentioned: 1 / (groups mentioned). */
 	parityShare: number;
 	/** records / records of the most-mentioned group. */
@@ -173,6 +175,7 @@ export function measureRepresentation(tally: GroupTally, lexicon: Lexicon, optio
 			group: count.group,
 			records: count.records,
 			share: count.records / mentions,
+			shareOfRecords: count.records / tally.records,
 			parityShare: 1 / mentioned.length,
 			ratioToTop: count.records / top.records,
 			ambiguousRecords: count.ambiguousRecords,

@@ -31,7 +31,7 @@ export const demographicRepresentation: FileRule = {
 				const findings: FileFindingDraft[] = error === undefined ? [] : [lexiconErrorFinding(error)];
 				for (const axis of result.representation) {
 					if (axis.dominated || axis.underRepresented.length > 0) {
-						findings.push(axisFinding(axis, result.skippedWithoutText));
+						findings.push(axisFinding(axis, result.records, result.skippedWithoutText));
 					}
 				}
 				return findings;
@@ -40,7 +40,7 @@ export const demographicRepresentation: FileRule = {
 	},
 };
 
-function axisFinding(axis: AxisRepresentation, skippedWithoutText: number): FileFindingDraft {
+function axisFinding(axis: AxisRepresentation, records: number, skippedWithoutText: number): FileFindingDraft {
 	const parts: string[] = [];
 	const axisName = axis.axis.replace(/_/g, ' ');
 	if (axis.dominated && axis.rows.length === 1) {
@@ -68,10 +68,11 @@ function axisFinding(axis: AxisRepresentation, skippedWithoutText: number): File
 			parityShare: axis.rows[0].parityShare,
 			dominated: axis.dominated,
 			underRepresented: axis.underRepresented,
-			groups: axis.rows.map((row) => ({ group: row.group, records: row.records, share: row.share, ratioToTop: row.ratioToTop, ambiguousRecords: row.ambiguousRecords, terms: row.terms })),
+			groups: axis.rows.map((row) => ({ group: row.group, records: row.records, share: row.share, shareOfRecords: row.shareOfRecords, ratioToTop: row.ratioToTop, ambiguousRecords: row.ambiguousRecords, terms: row.terms })),
 			absentGroups: axis.absentGroups,
 			chiSquare: axis.chiSquare,
 			pValue: axis.pValue,
+			records,
 			skippedWithoutText,
 		},
 	};
