@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Ctx, CtxInit } from './ctx';
 import { lockAdd, lockList, lockUpdate, lockVerify, showLockedDiff } from './commands/lock';
 import { rebalance, splitDataset } from './commands/rebalance';
+import { trainProxy } from './commands/train';
 import { lintFileOnDisk } from './lintFileOnDisk';
 
 /** What VS Code calls when a command runs. */
@@ -24,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.lintFileOnDisk': { needsServer: true, create: lintFileOnDisk },
 	'tunelint.rebalance': { needsServer: true, create: rebalance },
 	'tunelint.split': { needsServer: true, create: splitDataset },
+	'tunelint.trainProxy': { needsServer: false, create: trainProxy },
 	'tunelint.lockAdd': { needsServer: true, create: lockAdd },
 	'tunelint.lockUpdate': { needsServer: true, create: lockUpdate },
 	'tunelint.lockVerify': { needsServer: true, create: lockVerify },

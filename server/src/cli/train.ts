@@ -33,6 +33,7 @@ Options:
   --format text|json             result on stdout (default text)
 
 Progress goes to stderr: readable lines with --format text, one JSON object per line with --format json:
+  {"type":"process","pid":12345}                                  (the training process)
   {"type":"stage","stage":"train","message":"…"}
   {"type":"progress","stage":"train","fit":1,"fits":9,"epoch":1,"epochs":10,"batch":20,"batches":49,"etaSeconds":3.2}
   {"type":"epoch","stage":"train","epoch":1,"loss":0.14,"accuracy":0.98,"valLoss":0.43,"valAccuracy":0.81,"seconds":2.1}
@@ -106,6 +107,9 @@ export async function runTrain(argv: string[], io: CliIo): Promise<number> {
 	problems.forEach((problem) => io.err(`tunelint: ${problem}`));
 	const json = values.format === 'json';
 	const training = startTrainingProcess({ file, validationFile: values.valid, fields: settings.fields, config }, progressWriter(io, json));
+	if (json) {
+		io.err(JSON.stringify({ type: 'process', pid: training.pid }));
+	}
 	const cancel = (): void => training.cancel();
 	process.once('SIGINT', cancel);
 	process.once('SIGTERM', cancel);
