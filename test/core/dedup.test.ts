@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { groupExactDuplicates } from '../../server/src/core/dedup/exact';
 import { hashString32, hashString53 } from '../../server/src/core/dedup/hash';
 import { candidateProbability, chooseBanding, radixOrder, SameKeyLinker } from '../../server/src/core/dedup/lsh';
-import { estimatedSimilarity, minhashSignature } from '../../server/src/core/dedup/minhash';
+import { estimatedSimilarity, minhashSignature, writeCharShingleSignature } from '../../server/src/core/dedup/minhash';
 import { DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates } from '../../server/src/core/dedup/nearDuplicates';
 import { normalizeFields, normalizeText } from '../../server/src/core/dedup/normalize';
 import { jaccard, shingleHashes, shingleSet } from '../../server/src/core/dedup/shingles';
@@ -100,6 +100,17 @@ void describe('one-permutation MinHash with densification', () => {
 		}
 		assert.ok(Math.abs(totalError / trials) < 0.02, `mean error ${totalError / trials}`);
 		assert.ok(totalAbsoluteError / trials < 0.06, `mean absolute error ${totalAbsoluteError / trials}`);
+	});
+	void it('computes the same signature when hashing shingles on the fly', () => {
+		const next = random(5);
+		for (const text of ['', 'abc', 'abcde', 'abcdef', ...Array.from({ length: 50 }, () => sentence(next, 1 + Math.floor(next() * 40)).join(' '))]) {
+			const fused = new Uint32Array(96);
+			const written = writeCharShingleSignature(text, 5, fused, new Uint8Array(96));
+			assert.equal(written, text !== '');
+			if (written) {
+				assert.deepEqual(fused, minhashSignature(shingleHashes(text), 96), text);
+			}
+		}
 	});
 	void it('gives identical texts identical signatures', () => {
 		const signature = minhashSignature(shingleHashes('same text here'), 64);

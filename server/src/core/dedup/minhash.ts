@@ -6,7 +6,8 @@
  * similarity, as with `bins` independent permutations, at the cost of one hash per shingle instead of `bins`.
  */
 
-import { fmix32 } from './hash';
+import { fmix32, hashString32 } from './hash';
+import { CHAR_SEED, powerMod32, ROLLING_BASE } from './shingles';
 
 const TWO_POW_32 = 4294967296;
 const PROBE_SEED = 0x5bd1e995;
@@ -36,6 +37,45 @@ export function writeMinhashSignature(shingles: Uint32Array, count: number, sign
 	if (count > 0) {
 		densify(signature, filled, bins);
 	}
+}
+
+/**
+ * The signature of the character `size`-grams of `text`, hashed on the fly: the same values as `writeShingleHashes`
+ * followed by `writeMinhashSignature`, without writing the shingles out (the hottest loop on big files). Returns false
+ * for an empty text.
+ */
+export function writeCharShingleSignature(text: string, size: number, signature: Uint32Array, filled: Uint8Array): boolean {
+	const length = text.length;
+	if (length === 0) {
+		return false;
+	}
+	const bins = signature.length;
+	filled.fill(0);
+	if (length <= size) {
+		const h = hashString32(text, CHAR_SEED);
+		const bin = Math.floor((h / TWO_POW_32) * bins);
+		signature[bin] = h;
+		filled[bin] = 1;
+	} else {
+		const dropFactor = powerMod32(ROLLING_BASE, size - 1);
+		let rolling = 0;
+		for (let offset = 0; offset < size - 1; offset++) {
+			rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(offset)) | 0;
+		}
+		const count = length - size + 1;
+		for (let start = 0; start < count; start++) {
+			rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(start + size - 1)) | 0;
+			const h = fmix32(rolling ^ CHAR_SEED);
+			const bin = Math.floor((h / TWO_POW_32) * bins);
+			if (filled[bin] === 0 || h < signature[bin]) {
+				signature[bin] = h;
+				filled[bin] = 1;
+			}
+			rolling = (rolling - Math.imul(text.charCodeAt(start), dropFactor)) | 0;
+		}
+	}
+	densify(signature, filled, bins);
+	return true;
 }
 
 /** Fills each empty bin from the first non-empty bin of its own pseudo-random probe sequence. */

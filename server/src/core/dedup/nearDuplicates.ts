@@ -5,7 +5,7 @@
 
 import { LintCancelled, type CancellationSignal } from '../types';
 import { chooseBanding, SameKeyLinker, writeBandKeys, type Banding } from './lsh';
-import { writeMinhashSignature } from './minhash';
+import { writeCharShingleSignature, writeMinhashSignature } from './minhash';
 import { DEFAULT_SHINGLES, jaccard, shingleCount, shingleSet, writeShingleHashes, type ShingleOptions } from './shingles';
 import { UnionFind } from './unionFind';
 
@@ -80,15 +80,21 @@ export class BandKeyHasher {
 	 * writes nothing for an empty text, which is never a near duplicate.
 	 */
 	write(text: string, out: Uint32Array, offset: number, stride: number): boolean {
-		const needed = shingleCount(text, this.options.shingles);
-		if (needed === 0) {
-			return false;
+		if (this.options.shingles.unit === 'char') {
+			if (!writeCharShingleSignature(text, this.options.shingles.size, this.signature, this.filled)) {
+				return false;
+			}
+		} else {
+			const needed = shingleCount(text, this.options.shingles);
+			if (needed === 0) {
+				return false;
+			}
+			if (needed > this.shingles.length) {
+				this.shingles = new Uint32Array(Math.max(needed, this.shingles.length * 2));
+			}
+			const count = writeShingleHashes(text, this.options.shingles, this.shingles);
+			writeMinhashSignature(this.shingles, count, this.signature, this.filled);
 		}
-		if (needed > this.shingles.length) {
-			this.shingles = new Uint32Array(Math.max(needed, this.shingles.length * 2));
-		}
-		const count = writeShingleHashes(text, this.options.shingles, this.shingles);
-		writeMinhashSignature(this.shingles, count, this.signature, this.filled);
 		writeBandKeys(this.signature, this.banding, this.keys, 0);
 		for (let band = 0; band < this.banding.bands; band++) {
 			out[offset + band * stride] = this.keys[band];

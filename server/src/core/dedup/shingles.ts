@@ -12,8 +12,8 @@ export interface ShingleOptions {
 export const DEFAULT_SHINGLES: ShingleOptions = { unit: 'char', size: 5 };
 
 /** An odd multiplier with well-spread bits, so the rolling hash of distinct 5-grams rarely collides. */
-const ROLLING_BASE = 0x01000193;
-const CHAR_SEED = 0x811c9dc5;
+export const ROLLING_BASE = 0x01000193;
+export const CHAR_SEED = 0x811c9dc5;
 const WORD_SEED = 0x3c6ef372;
 
 /**
@@ -90,7 +90,7 @@ function writeCharShingles(text: string, size: number, hashes: Uint32Array): num
 }
 
 /** base^exponent modulo 2^32. */
-function powerMod32(base: number, exponent: number): number {
+export function powerMod32(base: number, exponent: number): number {
 	let result = 1;
 	for (let i = 0; i < exponent; i++) {
 		result = Math.imul(result, base);

@@ -13,14 +13,14 @@ interface Claim {
 	output: number;
 	/** For preference pairs: the hash of the same pair the other way round. */
 	swapped?: number;
-	/** A short display form of the label or answer. */
-	shown: string;
 }
 
 /** A later record that disagrees with the first record of its input. */
 interface Conflict {
 	claim: Claim;
 	line: number;
+	/** This record's label or answer, shortened for the message. */
+	shown: string;
 	firstLine: number;
 	/** The first record's label (answers are not kept: only labels are short enough to keep for every input). */
 	firstShown: string | undefined;
@@ -99,7 +99,7 @@ export const conflictingLabels: FileRule = {
 				if (claim.kind === 'preference') {
 					const other = claim.swapped === undefined ? -1 : pairs.slotOf(claim.swapped);
 					if (other !== -1) {
-						conflicts.push({ claim, line: entry.line, firstLine: pairs.line(other), firstShown: undefined });
+						conflicts.push({ claim, line: entry.line, shown: shownOf(entry), firstLine: pairs.line(other), firstShown: undefined });
 						inputs.add(claim.input);
 					} else if (pairs.slotOf(claim.output) === -1) {
 						pairs.add(claim.output, entry.line, claim.output, undefined);
@@ -108,26 +108,26 @@ export const conflictingLabels: FileRule = {
 				}
 				const first = firstByInput.slotOf(claim.input);
 				if (first === -1) {
-					firstByInput.add(claim.input, entry.line, claim.output, claim.kind === 'label' ? claim.shown : undefined);
+					firstByInput.add(claim.input, entry.line, claim.output, claim.kind === 'label' ? shownOf(entry) : undefined);
 				} else if (firstByInput.output(first) !== claim.output) {
-					conflicts.push({ claim, line: entry.line, firstLine: firstByInput.line(first), firstShown: firstByInput.label(first) });
+					conflicts.push({ claim, line: entry.line, shown: shownOf(entry), firstLine: firstByInput.line(first), firstShown: firstByInput.label(first) });
 					inputs.add(claim.input);
 				}
 			},
 			finish() {
 				const drafts: FileFindingDraft[] = [];
-				for (const { claim, line, firstLine, firstShown } of conflicts.slice(0, settings.maxProblems)) {
+				for (const { claim, line, shown, firstLine, firstShown } of conflicts.slice(0, settings.maxProblems)) {
 					const swapped = claim.kind === 'preference';
 					const there = firstShown === undefined ? '' : `, ${firstShown} there`;
 					drafts.push({
 						message: swapped
 							? `Same prompt and answers as ${lineLabel(firstLine)} with chosen and rejected swapped.`
-							: `Same input as ${lineLabel(firstLine)} but a different ${claim.kind}: ${claim.shown} here${there}.`,
+							: `Same input as ${lineLabel(firstLine)} but a different ${claim.kind}: ${shown} here${there}.`,
 						range: lineRange(line, claim.length),
 						related: [{ line: firstLine, message: swapped ? 'the same pair the other way round' : `first record with this input${firstShown === undefined ? '' : ` (${firstShown})`}` }],
 						// Which answer is right is a judgment: deleting this record is offered, never applied in a fix-all.
 						fix: deleteLinesFix('Delete this conflicting record', [line], false),
-						data: { firstLine, kind: claim.kind, value: claim.shown, ...(firstShown === undefined ? {} : { firstValue: firstShown }) },
+						data: { firstLine, kind: claim.kind, value: shown, ...(firstShown === undefined ? {} : { firstValue: firstShown }) },
 					});
 				}
 				if (conflicts.length > 0) {
@@ -158,7 +158,7 @@ function claimOfContent(entry: LineEntry): Claim | undefined {
 	if (record.label !== undefined && content.label !== undefined) {
 		// A KTO record labels a (prompt, completion) pair; a classification record labels its text.
 		const input = answer === '' ? (prompt?.hash ?? hashString53('')) : hashString53(`${promptText}${FIELD_SEPARATOR}${answer}`);
-		return { kind: 'label', length, input, output: hashString53(record.label), shown: clip(content.label) };
+		return { kind: 'label', length, input, output: hashString53(record.label) };
 	}
 	if (prompt === undefined) {
 		return undefined;
@@ -170,13 +170,21 @@ function claimOfContent(entry: LineEntry): Claim | undefined {
 			input: prompt.hash,
 			output: hashString53(`${promptText}${FIELD_SEPARATOR}${answer}${FIELD_SEPARATOR}${record.rejected}`),
 			swapped: hashString53(`${promptText}${FIELD_SEPARATOR}${record.rejected}${FIELD_SEPARATOR}${answer}`),
-			shown: `"${clip(content.chosen)}"`,
 		};
 	}
 	if (answer === '') {
 		return undefined;
 	}
-	return { kind: 'answer', length, input: prompt.hash, output: hashString53(answer), shown: `"${clip(content.answer)}"` };
+	return { kind: 'answer', length, input: prompt.hash, output: hashString53(answer) };
+}
+
+/** The label, or the start of the answer (the chosen one for preference pairs), for messages; built only when shown. */
+function shownOf(entry: LineEntry): string {
+	const content = entry.content();
+	if (content === undefined) {
+		return '';
+	}
+	return content.label !== undefined ? clip(content.label) : `"${clip(content.chosen ?? content.answer)}"`;
 }
 
 function clip(text: string): string {
