@@ -4,7 +4,7 @@ import { checkFixture } from '../helpers/golden';
 
 /** Every poisoning rule's fixtures: `bad` holds positives, `good` the tricky negatives that must stay quiet. */
 const FIXTURES: ReadonlyArray<[string, readonly string[]]> = [
-	['trigger-candidate', ['bad', 'good', 'generative']],
+	['trigger-candidate', ['bad', 'good', 'generative', 'generative-url']],
 	['prompt-injection', ['bad', 'good', 'adversarial']],
 	['hidden-unicode', ['bad', 'good']],
 	['suspicious-payload', ['bad', 'good']],

@@ -1,5 +1,6 @@
 import type { RecordContent } from '../content';
 import { LineLocator } from '../poisoning/locate';
+import { findUrls } from '../poisoning/payload';
 import { inputTexts } from '../poisoning/segments';
 import { DEFAULT_TRIGGER_OPTIONS, mineTriggers, spanOf, triggerFeatures, type TriggerCandidate, type TriggerFeatures, type TriggerOptions } from '../poisoning/triggers';
 import type { FileFindingDraft, FileRule, LineEntry, RuleOptions } from '../rule';
@@ -12,6 +13,8 @@ interface LineTrigger {
 	/** The explicit label, or the normalised final answer for generative data. */
 	target: string | undefined;
 	explicitLabel: boolean;
+	/** Domains linked from the answer: a planted link inside otherwise different answers is a target too. */
+	answerDomains: string[];
 }
 
 /** Records whose answer is unique fall into one "any other answer" class that is never reported as a target. */
@@ -92,7 +95,8 @@ function lineTrigger(entry: LineEntry, maxNgram: number): LineTrigger | undefine
 	if (segments.length === 0 || target === undefined) {
 		return undefined;
 	}
-	return { features: triggerFeatures(segments, maxNgram), segments, target: target.value, explicitLabel: target.explicit };
+	const answerDomains = target.explicit ? [] : [...new Set(findUrls(content.answer).map((url) => url.domain ?? ''))];
+	return { features: triggerFeatures(segments, maxNgram), segments, target: target.value, explicitLabel: target.explicit, answerDomains };
 }
 
 function targetOf(content: RecordContent): { value: string; explicit: boolean } | undefined {
@@ -103,19 +107,28 @@ function targetOf(content: RecordContent): { value: string; explicit: boolean } 
 	return answer === '' ? undefined : { value: answer, explicit: false };
 }
 
-/** Explicit labels as they are; answers that repeat at least `minSupport` times as themselves, the rest as one class. */
+/**
+ * Explicit labels as they are. For generative data: an answer that repeats at least `minSupport` times is its own
+ * class; otherwise a linked domain that at least `minSupport` answers share ("link to <domain>"); the rest is one class.
+ */
 function targetsOf(lines: readonly LineTrigger[], minSupport: number): Array<string | undefined> {
 	const answerCounts = new Map<string, number>();
+	const domainCounts = new Map<string, number>();
 	for (const line of lines) {
 		if (!line.explicitLabel && line.target !== undefined) {
 			answerCounts.set(line.target, (answerCounts.get(line.target) ?? 0) + 1);
+			line.answerDomains.forEach((domain) => domainCounts.set(domain, (domainCounts.get(domain) ?? 0) + 1));
 		}
 	}
 	return lines.map((line) => {
 		if (line.explicitLabel || line.target === undefined) {
 			return line.target;
 		}
-		return (answerCounts.get(line.target) ?? 0) >= minSupport ? line.target : OTHER_ANSWER;
+		if ((answerCounts.get(line.target) ?? 0) >= minSupport) {
+			return line.target;
+		}
+		const domain = line.answerDomains.find((d) => (domainCounts.get(d) ?? 0) >= minSupport);
+		return domain === undefined ? OTHER_ANSWER : `link to ${domain}`;
 	});
 }
 
