@@ -106,7 +106,7 @@ export function startAudit(lexicon: Lexicon, options: AuditOptions): AuditAccumu
 						byAnswer = undefined;
 					}
 				}
-			} else if (promptGroups.groups.size > 0) {
+			} else if (promptGroups.groups.length > 0) {
 				unlabelled++;
 			}
 		},

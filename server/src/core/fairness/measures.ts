@@ -10,47 +10,49 @@ import { bonferroni, parityGoodnessOfFit, testIndependence, wilsonInterval } fro
 /** The groups one record mentions, with the surface forms seen; built from {@link GroupMention}s. */
 export interface RecordGroups {
 	/** Groups with at least one unambiguous mention (or any mention when ambiguous ones are included). */
-	groups: Map<string, GroupSighting>;
+	groups: GroupSighting[];
 	/** Groups mentioned only through ambiguous terms (when those are not included). */
-	ambiguousOnly: Map<string, GroupSighting>;
+	ambiguousOnly: GroupSighting[];
 }
 
 /** One group seen in a record. */
 export interface GroupSighting {
+	/** `axis/group`, see {@link groupKey}. */
+	key: string;
 	axis: string;
 	group: string;
 	terms: string[];
 }
 
 /** The groups of a record without mentions (most records of most datasets); shared, never modified. */
-const NO_GROUPS: RecordGroups = { groups: new Map(), ambiguousOnly: new Map() };
+const NO_GROUPS: RecordGroups = { groups: [], ambiguousOnly: [] };
 
 /** The key of a group in maps: `axis/group`. */
 export function groupKey(axis: string, group: string): string {
 	return `${axis}/${group}`;
 }
 
-/** Collects the groups of a record's mentions; ambiguous mentions count as mentions only when `includeAmbiguous` is set. */
+/**
+ * Collects the groups of a record's mentions; ambiguous mentions count as mentions only when `includeAmbiguous` is set.
+ * Arrays rather than maps: a record mentions few groups, and these are iterated at every lint of the file.
+ */
 export function recordGroups(mentions: readonly GroupMention[], includeAmbiguous: boolean): RecordGroups {
 	if (mentions.length === 0) {
 		return NO_GROUPS;
 	}
-	const groups = new Map<string, GroupSighting>();
-	const ambiguousOnly = new Map<string, GroupSighting>();
+	const groups: GroupSighting[] = [];
+	const ambiguousOnly: GroupSighting[] = [];
 	for (const mention of mentions) {
 		const target = mention.ambiguous && !includeAmbiguous ? ambiguousOnly : groups;
 		const key = groupKey(mention.axis, mention.group);
-		const sighting = target.get(key);
+		const sighting = target.find((candidate) => candidate.key === key);
 		if (sighting === undefined) {
-			target.set(key, { axis: mention.axis, group: mention.group, terms: [mention.term] });
+			target.push({ key, axis: mention.axis, group: mention.group, terms: [mention.term] });
 		} else if (!sighting.terms.includes(mention.term)) {
 			sighting.terms.push(mention.term);
 		}
 	}
-	for (const key of groups.keys()) {
-		ambiguousOnly.delete(key);
-	}
-	return { groups, ambiguousOnly };
+	return { groups, ambiguousOnly: ambiguousOnly.filter((sighting) => !groups.some((group) => group.key === sighting.key)) };
 }
 
 /** Per-group counts over the dataset, optionally split by label. */
@@ -85,8 +87,8 @@ export function addToTally(tally: GroupTally, groups: RecordGroups, label?: stri
 	if (label !== undefined) {
 		tally.labelTotals.set(label, (tally.labelTotals.get(label) ?? 0) + 1);
 	}
-	for (const [key, sighting] of groups.groups) {
-		const counts = countsOf(tally, key, sighting);
+	for (const sighting of groups.groups) {
+		const counts = countsOf(tally, sighting);
 		counts.records++;
 		if (label !== undefined) {
 			counts.labels.set(label, (counts.labels.get(label) ?? 0) + 1);
@@ -97,16 +99,16 @@ export function addToTally(tally: GroupTally, groups: RecordGroups, label?: stri
 			}
 		}
 	}
-	for (const [key, sighting] of groups.ambiguousOnly) {
-		countsOf(tally, key, sighting).ambiguousRecords++;
+	for (const sighting of groups.ambiguousOnly) {
+		countsOf(tally, sighting).ambiguousRecords++;
 	}
 }
 
-function countsOf(tally: GroupTally, key: string, sighting: GroupSighting): GroupCounts {
-	let counts = tally.groups.get(key);
+function countsOf(tally: GroupTally, sighting: GroupSighting): GroupCounts {
+	let counts = tally.groups.get(sighting.key);
 	if (counts === undefined) {
 		counts = { axis: sighting.axis, group: sighting.group, records: 0, ambiguousRecords: 0, labels: new Map(), terms: [] };
-		tally.groups.set(key, counts);
+		tally.groups.set(sighting.key, counts);
 	}
 	return counts;
 }

@@ -2,7 +2,7 @@
  * Glue between the rule interface and the audit: the options both fairness rules read, and the per-line cached mentions.
  */
 import type { LineEntry, RuleOptions } from '../rule';
-import { type AuditOptions, type RecordGroupSets, recordGroupSets, recordMentions, type RecordMentions } from './audit';
+import { type AuditOptions, type RecordGroupSets, recordGroupSets, recordMentions } from './audit';
 import type { Lexicon } from './lexicon';
 import { DEFAULT_ASSOCIATION_OPTIONS, DEFAULT_REPRESENTATION_OPTIONS } from './measures';
 
@@ -26,15 +26,14 @@ export function auditOptionsFrom(options: RuleOptions): AuditOptions {
 }
 
 /**
- * The identity mentions of a line's record and their groups, memoised on the line so that both fairness rules, and every
- * re-lint of an edited document, match each unchanged record once. Undefined for lines without a recognised record.
+ * The identity groups a line's record mentions, memoised on the line so that both fairness rules, and every re-lint of an
+ * edited document, match each unchanged record once. Undefined for lines without a recognised record.
  */
-export function lineGroups(entry: LineEntry, lexicon: Lexicon, includeAmbiguous: boolean): { mentions: RecordMentions; groups: RecordGroupSets } | undefined {
+export function lineGroups(entry: LineEntry, lexicon: Lexicon, includeAmbiguous: boolean): RecordGroupSets | undefined {
 	const content = entry.content();
 	if (content === undefined) {
 		return undefined;
 	}
-	const mentions = entry.memo('fairness:mentions', () => recordMentions(content, lexicon));
-	const groups = entry.memo(`fairness:groups:${includeAmbiguous}`, () => recordGroupSets(mentions, includeAmbiguous));
-	return { mentions, groups };
+	// Constant keys: this runs for every line at every lint, where building a key string is measurable.
+	return entry.memo(includeAmbiguous ? 'fairness:groups+ambiguous' : 'fairness:groups', () => recordGroupSets(recordMentions(content, lexicon), includeAmbiguous));
 }

@@ -23,7 +23,7 @@ export const demographicRepresentation: FileRule = {
 			add(entry) {
 				// Blank and unparsable lines are other rules' business; only records count (as skipped when they have no text).
 				if (entry.record !== undefined) {
-					audit.add(entry.content(), lineGroups(entry, lexicon, auditOptions.includeAmbiguous)?.groups);
+					audit.add(entry.content(), lineGroups(entry, lexicon, auditOptions.includeAmbiguous));
 				}
 			},
 			finish() {

@@ -36,9 +36,9 @@ export const groupLabelAssociation: FileRule = {
 					return;
 				}
 				const found = lineGroups(entry, lexicon, auditOptions.includeAmbiguous);
-				audit.add(entry.content(), found?.groups);
-				if (markMentions && found !== undefined && found.groups.prompt.groups.size > 0) {
-					groupsOfLine.set(entry.line, [...found.groups.prompt.groups.keys()]);
+				audit.add(entry.content(), found);
+				if (markMentions && found !== undefined && found.prompt.groups.length > 0) {
+					groupsOfLine.set(entry.line, found.prompt.groups.map((sighting) => sighting.key));
 					lineTexts.set(entry.line, entry.parsed.text);
 				}
 			},
