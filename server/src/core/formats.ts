@@ -33,6 +33,7 @@ const FAMILY_KEYS: ReadonlyArray<{ format: DatasetFormat; keys: readonly string[
 	{ format: 'vertex-gemini', keys: ['contents'] },
 	{ format: 'alpaca', keys: ['instruction'] },
 	{ format: 'openai-preference', keys: ['preferred_output', 'non_preferred_output', 'preferred_completion', 'non_preferred_completion'] },
+	{ format: 'text', keys: ['text'] },
 ];
 
 /** Detects the format of one parsed record from its keys; field names for classification come from settings. */
@@ -56,6 +57,10 @@ function belongsTo(family: DatasetFormat, format: DatasetFormat | undefined): bo
 	}
 	if (family === 'sharegpt') {
 		return format === 'sharegpt-preference';
+	}
+	if (family === 'text') {
+		// `text` is also the default text field of classification records.
+		return format === 'classification';
 	}
 	return false;
 }

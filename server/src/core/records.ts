@@ -48,9 +48,18 @@ export function isJsonObject(value: JsonValue | undefined): value is JsonObject 
 function describeParseError(body: string, error: unknown, offset: number): ParseError {
 	const raw = error instanceof Error ? error.message : String(error);
 	const column = jsonErrorOffset(body);
-	const reason = /^Unexpected end/.test(raw) || column >= body.length
-		? 'Unexpected end of the line: the JSON value is incomplete'
-		: raw.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/, ".*" is not valid JSON$/s, '');
+	const found = JSON.stringify(body.slice(column, column + 12));
+	let reason: string;
+	if (/^Unexpected end/.test(raw) || column >= body.length) {
+		reason = 'Unexpected end of the line: the JSON value is incomplete';
+	} else if (/after JSON/.test(raw)) {
+		reason = `Extra text after the JSON value (found ${found}); a line holds exactly one value`;
+	} else if (/^Expected /.test(raw)) {
+		reason = `${raw.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ (?:in|after) JSON at position \d+/, '')} (found ${found})`;
+	} else {
+		// V8's other messages quote the input ("…" is not valid JSON); ours names the character and column instead.
+		reason = `Unexpected ${found}`;
+	}
 	return { message: `${reason} (column ${column + offset + 1})`, column: column + offset };
 }
 
