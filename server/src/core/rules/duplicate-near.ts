@@ -70,7 +70,8 @@ export const duplicateNear: FileRule = {
 						}
 					}
 				}
-				const curve = probabilityCurve(hasher.banding, [0.5, 0.6, 0.7, options.threshold, 0.9, 0.95].filter((value, index, all) => all.indexOf(value) === index).sort((a, b) => a - b));
+				const curve = probabilityCurve(hasher.banding, [0.5, 0.6, 0.7, options.threshold, 0.9, 0.95].filter((value, index, all) => all.indexOf(value) === index).sort((a, b) => a - b))
+					.map((point) => ({ similarity: point.similarity, probability: Number(point.probability.toFixed(4)) }));
 				const curveText = curve.map((point) => `P(${point.similarity.toFixed(2)})=${point.probability.toFixed(3)}`).join(', ');
 				const drafts: FileFindingDraft[] = [];
 				let budget = settings.maxProblems;

@@ -68,10 +68,16 @@ export function checkSplitLeakage(targetLines: readonly string[], companion: Com
 			ruleId: RULE_ID,
 			severity,
 			scope: 'file',
-			message: `${plural(matches.length, 'record')} of ${records} (${((100 * matches.length) / Math.max(1, records)).toFixed(1)}%) also in ${companion.name}: ${exact} exact, ${matches.length - exact} near (compared: ${mode}).`,
+			message: `${plural(matches.length, 'record')} of ${records} (${percent(matches.length, records)}) also in ${companion.name}: ${exact} exact, ${matches.length - exact} near (compared: ${mode}).`,
 			range: { line: 0, column: 0, endLine: 0, endColumn: 0 },
 			data: { otherFile: companion.name, leaked: matches.length, exact, near: matches.length - exact, records, compare: mode },
 		});
 	}
 	return findings;
+}
+
+/** A share as a percentage with enough digits that a few leaked records in a large file do not read as 0.0%. */
+function percent(part: number, whole: number): string {
+	const value = (100 * part) / Math.max(1, whole);
+	return `${value >= 1 ? value.toFixed(1) : value.toPrecision(2)}%`;
 }
