@@ -4,8 +4,11 @@
  * counts (so a record never votes for its own label).
  */
 
-/** Word counts of one record. */
-export type Bag = ReadonlyMap<string, number>;
+/** Word counts of one record as two parallel arrays (far lighter than a Map when cached for every line). */
+export interface Bag {
+	readonly words: readonly string[];
+	readonly counts: ArrayLike<number>;
+}
 
 /** A fitted model; build it with {@link fitNaiveBayes}. */
 export interface NaiveBayesModel {
@@ -40,7 +43,10 @@ export function fitNaiveBayes(bags: readonly Bag[], classes: readonly number[], 
 		}
 		recordCount++;
 		documents[label]++;
-		for (const [word, count] of bags[i]) {
+		const bag = bags[i];
+		for (let w = 0; w < bag.words.length; w++) {
+			const word = bag.words[w];
+			const count = bag.counts[w];
 			let perClass = counts.get(word);
 			if (perClass === undefined) {
 				perClass = new Int32Array(classCount);
@@ -64,10 +70,7 @@ export function fitNaiveBayes(bags: readonly Bag[], classes: readonly number[], 
  */
 export function leaveOneOutScores(model: NaiveBayesModel, bag: Bag, ownClass: number): Float64Array {
 	const scores = new Float64Array(model.classCount);
-	let ownLength = 0;
-	for (const count of bag.values()) {
-		ownLength += count;
-	}
+	const ownLength = lengthOf(bag);
 	const denominators = new Float64Array(model.classCount);
 	for (let c = 0; c < model.classCount; c++) {
 		const own = c === ownClass;
@@ -76,7 +79,9 @@ export function leaveOneOutScores(model: NaiveBayesModel, bag: Bag, ownClass: nu
 		denominators[c] = Math.log(model.totals[c] - (own ? ownLength : 0) + SMOOTHING * model.vocabularySize);
 	}
 	const unseen = Math.log(SMOOTHING);
-	for (const [word, count] of bag) {
+	for (let w = 0; w < bag.words.length; w++) {
+		const word = bag.words[w];
+		const count = bag.counts[w];
 		const perClass = model.counts.get(word);
 		const logs = model.logCounts.get(word);
 		for (let c = 0; c < model.classCount; c++) {
@@ -94,15 +99,13 @@ export function leaveOneOutScores(model: NaiveBayesModel, bag: Bag, ownClass: nu
  */
 export function withoutWords(model: NaiveBayesModel, scores: Float64Array, bag: Bag, ownClass: number, leftOut: Iterable<string>): Float64Array {
 	const result = Float64Array.from(scores);
-	let ownLength = 0;
-	for (const count of bag.values()) {
-		ownLength += count;
-	}
+	const ownLength = lengthOf(bag);
 	for (const word of leftOut) {
-		const count = bag.get(word) ?? 0;
-		if (count === 0) {
+		const index = bag.words.indexOf(word);
+		if (index < 0) {
 			continue;
 		}
+		const count = bag.counts[index];
 		const perClass = model.counts.get(word);
 		for (let c = 0; c < model.classCount; c++) {
 			const own = c === ownClass;
@@ -130,15 +133,14 @@ export function argmax(scores: ArrayLike<number>): number {
  * what a topic word is to its record. Undefined for an empty record.
  */
 export function strongestWord(model: NaiveBayesModel, bag: Bag, ownClass: number): string | undefined {
-	let ownLength = 0;
-	for (const count of bag.values()) {
-		ownLength += count;
-	}
+	const ownLength = lengthOf(bag);
 	let best: string | undefined;
 	let bestMargin = -Infinity;
 	const ownDenominator = Math.log(model.totals[ownClass] - ownLength + SMOOTHING * model.vocabularySize);
 	const unseen = Math.log(SMOOTHING);
-	for (const [word, count] of bag) {
+	for (let w = 0; w < bag.words.length; w++) {
+		const word = bag.words[w];
+		const count = bag.counts[w];
 		const logs = model.logCounts.get(word);
 		const own = Math.log((model.counts.get(word)?.[ownClass] ?? 0) - count + SMOOTHING) - ownDenominator;
 		let other = -Infinity;
@@ -153,4 +155,12 @@ export function strongestWord(model: NaiveBayesModel, bag: Bag, ownClass: number
 		}
 	}
 	return best;
+}
+
+function lengthOf(bag: Bag): number {
+	let length = 0;
+	for (let w = 0; w < bag.counts.length; w++) {
+		length += bag.counts[w];
+	}
+	return length;
 }

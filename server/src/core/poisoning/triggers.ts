@@ -7,29 +7,37 @@
  * more often than the file's records usually do.
  */
 
-import { argmax, fitNaiveBayes, leaveOneOutScores, type NaiveBayesModel, strongestWord, withoutWords } from './naiveBayes';
+import { argmax, type Bag, fitNaiveBayes, leaveOneOutScores, type NaiveBayesModel, strongestWord, withoutWords } from './naiveBayes';
 import { logBinomialUpperTail, logBonferroni, pValueFromLog } from './stats';
-import { distinctNgrams, wordTokens } from './tokens';
+import { wordTokens } from './tokens';
 
 /** Marks the start of an input segment, so that position-bound patterns ("<s> when …") can be mined too. */
 export const START_MARKER = '<s>';
 
 /** Where an n-gram first occurs in a record: the input segment and the UTF-16 offsets inside it. */
 export interface NgramSpan {
-	key: string;
-	size: number;
 	segment: number;
 	start: number;
 	end: number;
 }
 
-/** What mining needs from one record; cheap to cache per line because it depends only on the record's input text. */
+/**
+ * What mining needs from one record; cheap to cache per line because it depends only on the record's input text.
+ * Stored as flat arrays (no object per n-gram and no n-gram strings): n-gram keys are rebuilt from the tokens only for
+ * n-grams whose hashed support reaches the threshold, so a cached 10,000-line file stays a few megabytes.
+ */
 export interface TriggerFeatures {
-	ngrams: NgramSpan[];
-	/** FNV-1a hash of each n-gram key, parallel to `ngrams`: counting support in a flat table is far cheaper than in a Map. */
+	/** Lowercased tokens over all segments, each segment opened by START_MARKER. */
+	tokens: string[];
+	tokenSegment: Uint16Array;
+	tokenStart: Int32Array;
+	tokenEnd: Int32Array;
+	/** The record's distinct n-grams: first token index, number of tokens, FNV-1a hash of the key. */
+	gramStart: Int32Array;
+	gramSize: Uint8Array;
 	hashes: Uint32Array;
 	/** Word counts over all input segments (the naive Bayes features). */
-	bag: Map<string, number>;
+	bag: Bag;
 }
 
 /** Tunable thresholds (Settings.ruleOptions['trigger-candidate']). */
@@ -100,25 +108,72 @@ export interface TriggerMiningResult {
 
 /** Extracts the mining features of one record from its input segments (prompt, instruction, input, text …). */
 export function triggerFeatures(segments: readonly string[], maxNgram = DEFAULT_TRIGGER_OPTIONS.maxNgram): TriggerFeatures {
-	const ngrams: NgramSpan[] = [];
-	const bag = new Map<string, number>();
-	const seen = new Set<string>();
+	const tokens: string[] = [];
+	const segmentOf: number[] = [];
+	const starts: number[] = [];
+	const ends: number[] = [];
 	segments.forEach((segment, index) => {
-		const tokens = wordTokens(segment);
-		for (const token of tokens) {
-			bag.set(token.text, (bag.get(token.text) ?? 0) + 1);
-		}
-		const withStart = [{ text: START_MARKER, start: tokens[0]?.start ?? 0, end: tokens[0]?.start ?? 0 }, ...tokens];
-		for (const gram of distinctNgrams(withStart, maxNgram)) {
-			if (gram.key === START_MARKER || seen.has(gram.key)) {
-				continue;
-			}
-			seen.add(gram.key);
-			const start = gram.key.startsWith(START_MARKER) ? tokens[0].start : gram.start;
-			ngrams.push({ key: gram.key, size: gram.size, segment: index, start, end: gram.end });
+		const words = wordTokens(segment);
+		const opening = words[0]?.start ?? 0;
+		tokens.push(START_MARKER);
+		segmentOf.push(index);
+		starts.push(opening);
+		ends.push(opening);
+		for (const word of words) {
+			tokens.push(word.text);
+			segmentOf.push(index);
+			starts.push(word.start);
+			ends.push(word.end);
 		}
 	});
-	return { ngrams, bag, hashes: Uint32Array.from(ngrams, (gram) => fnv1a(gram.key)) };
+	const seen = new Set<string>();
+	const gramStart: number[] = [];
+	const gramSize: number[] = [];
+	const hashes: number[] = [];
+	for (let i = 0; i < tokens.length; i++) {
+		let key = '';
+		for (let size = 1; size <= maxNgram && i + size <= tokens.length; size++) {
+			const last = tokens[i + size - 1];
+			if (size > 1 && (last === START_MARKER || isSymbol(tokens[i]) || isSymbol(last))) {
+				break;
+			}
+			key = size === 1 ? last : `${key} ${last}`;
+			if (key === START_MARKER || seen.has(key)) {
+				continue;
+			}
+			seen.add(key);
+			gramStart.push(i);
+			gramSize.push(size);
+			hashes.push(fnv1a(key));
+		}
+	}
+	const counts = new Map<string, number>();
+	for (const token of tokens) {
+		if (token !== START_MARKER) {
+			counts.set(token, (counts.get(token) ?? 0) + 1);
+		}
+	}
+	return {
+		tokens,
+		tokenSegment: Uint16Array.from(segmentOf),
+		tokenStart: Int32Array.from(starts),
+		tokenEnd: Int32Array.from(ends),
+		gramStart: Int32Array.from(gramStart),
+		gramSize: Uint8Array.from(gramSize),
+		hashes: Uint32Array.from(hashes),
+		bag: { words: [...counts.keys()], counts: Int32Array.from(counts.values()) },
+	};
+}
+
+/** The key of a record's n-gram `g`: its tokens joined by single spaces. */
+function keyOf(features: TriggerFeatures, g: number): string {
+	const start = features.gramStart[g];
+	return features.tokens.slice(start, start + features.gramSize[g]).join(' ');
+}
+
+/** Symbols never start or end a longer n-gram, which keeps "word ≈"-style duplicates of a one-symbol trigger out. */
+function isSymbol(token: string): boolean {
+	return token.length <= 2 && /^\p{S}$/u.test(token);
 }
 
 /**
@@ -197,9 +252,17 @@ export function mineTriggers(
 	return { candidates: dropSubsumed(accepted, options.maxCandidates), labelWords: labelWords.slice(0, 50), tests, records: labelled };
 }
 
-/** Spans of a record's n-grams by key, for pointing a line diagnostic at a candidate. */
+/** Where the n-gram sits in the record, for pointing a line diagnostic at a candidate (the start marker excluded). */
 export function spanOf(features: TriggerFeatures, ngram: string): NgramSpan | undefined {
-	return features.ngrams.find((gram) => gram.key === ngram);
+	const hash = fnv1a(ngram);
+	for (let g = 0; g < features.hashes.length; g++) {
+		if (features.hashes[g] === hash && keyOf(features, g) === ngram) {
+			const first = features.gramStart[g] + (features.tokens[features.gramStart[g]] === START_MARKER ? 1 : 0);
+			const last = features.gramStart[g] + features.gramSize[g] - 1;
+			return { segment: features.tokenSegment[first], start: features.tokenStart[first], end: features.tokenEnd[last] };
+		}
+	}
+	return undefined;
 }
 
 interface Ranked {
@@ -238,15 +301,15 @@ function countNgramsByLabel(
 ): Map<string, Int32Array> {
 	let occurrences = 0;
 	for (const f of features) {
-		occurrences += f.ngrams.length;
+		occurrences += f.hashes.length;
 	}
 	const bits = Math.min(MAX_TABLE_BITS, Math.max(MIN_TABLE_BITS, Math.ceil(Math.log2(occurrences * 2 + 1))));
 	const mask = (1 << bits) - 1;
 	const buckets = new Uint32Array(mask + 1);
 	features.forEach((f, i) => {
 		if (classes[i] >= 0) {
-			for (let g = 0; g < f.ngrams.length; g++) {
-				if (f.ngrams[g].size <= options.maxNgram) {
+			for (let g = 0; g < f.hashes.length; g++) {
+				if (f.gramSize[g] <= options.maxNgram) {
 					buckets[f.hashes[g] & mask]++;
 				}
 			}
@@ -258,15 +321,15 @@ function countNgramsByLabel(
 		if (label < 0) {
 			return;
 		}
-		for (let g = 0; g < f.ngrams.length; g++) {
-			const gram = f.ngrams[g];
-			if (gram.size > options.maxNgram || buckets[f.hashes[g] & mask] < options.minSupport) {
+		for (let g = 0; g < f.hashes.length; g++) {
+			if (f.gramSize[g] > options.maxNgram || buckets[f.hashes[g] & mask] < options.minSupport) {
 				continue;
 			}
-			let counts = perLabel.get(gram.key);
+			const key = keyOf(f, g);
+			let counts = perLabel.get(key);
 			if (counts === undefined) {
 				counts = new Int32Array(classCount);
-				perLabel.set(gram.key, counts);
+				perLabel.set(key, counts);
 			}
 			counts[label]++;
 		}
@@ -362,13 +425,18 @@ function baselineDisagreement(model: NaiveBayesModel, features: readonly Trigger
 /** For each key of interest, the records that carry it together with the key's majority label. */
 function recordsCarrying(features: readonly TriggerFeatures[], classes: readonly number[], wanted: ReadonlyMap<string, number>): Map<string, number[]> {
 	const records = new Map<string, number[]>();
+	const wantedHashes = new Set([...wanted.keys()].map(fnv1a));
 	features.forEach((f, i) => {
-		for (const gram of f.ngrams) {
-			const label = wanted.get(gram.key);
+		for (let g = 0; g < f.hashes.length; g++) {
+			if (!wantedHashes.has(f.hashes[g])) {
+				continue;
+			}
+			const key = keyOf(f, g);
+			const label = wanted.get(key);
 			if (label !== undefined && label === classes[i]) {
-				const list = records.get(gram.key) ?? [];
+				const list = records.get(key) ?? [];
 				list.push(i);
-				records.set(gram.key, list);
+				records.set(key, list);
 			}
 		}
 	});
