@@ -39,6 +39,11 @@ const NEGATIVES: string[] = [
 	'The Mrsa infection spread (a typo for MRSA).',
 	'Amendments, armenian? no: armenia is a country.',
 	'Hermione read the sherpa guide about herbs.',
+	'The feature is disabled by default; re-enable the disabled button.',
+	'Fill 5 gal of water into the tank.',
+	'Indigenous plants and a bipolar transistor.',
+	'"Maison" is a feminine noun; the strike crippled the economy.',
+	'The king moved two squares and the queen was captured.',
 ];
 
 describe('matchGroups: whole words only', () => {
