@@ -44,6 +44,8 @@ const entries = [
 	{ entryPoints: ['server/src/main.ts'], outfile: 'server/out/server.js' },
 	{ entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
 	{ entryPoints: ['server/src/training/worker.ts'], outfile: 'server/out/trainingWorker.js' },
+	// The audit report's renderer runs in a browser or a webview; the CLI and the extension inline it into the page.
+	{ entryPoints: ['client/src/report/view/main.mts'], outfile: 'server/out/reportView.js', platform: 'browser', format: 'iife', target: 'es2022', sourcemap: false, minify: true },
 	...LAZY_BUNDLES.map((lazy) => ({ entryPoints: [lazy.entry], outfile: lazy.outfile })),
 ].filter((entry) => existsSync(entry.entryPoints[0]));
 

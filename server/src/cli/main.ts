@@ -1,3 +1,4 @@
+import { runAudit } from './audit';
 import { CHECK_USAGE, runCheck } from './check';
 import { ConfigError } from './config';
 import { runDedup } from './dedup';
@@ -12,6 +13,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Every subcommand, in one explicit list (`check` is also the default when the first argument is a path). */
 const COMMANDS: Record<string, Command> = {
 	check: runCheck,
+	audit: runAudit,
 	lock: runLock,
 	dedup: runDedup,
 	rebalance: runRebalance,
@@ -24,6 +26,7 @@ const USAGE = `Usage: tunelint <command> [options]
 
 Commands:
   check FILE|DIR...   lint JSONL datasets (default command)
+  audit FILE          write the audit report (--format html|json --out F)
   lock add|update|verify|list   provenance lock of dataset files (see tunelint lock --help)
   dedup FILE --out F  write a copy without exact (and with --near, near) duplicates
   rebalance FILE      write a rebalanced copy (--strategy under|over|reweigh)
