@@ -68,6 +68,8 @@ function axisFinding(axis: AxisRepresentation, records: number, skippedWithoutTe
 			parityShare: axis.rows[0].parityShare,
 			dominated: axis.dominated,
 			underRepresented: axis.underRepresented,
+			// A compact table for hovers, which show short values only.
+			groupCounts: axis.rows.map((row) => `${row.group} ${row.records} (${percent(row.share)})`).join(', '),
 			groups: axis.rows.map((row) => ({ group: row.group, records: row.records, share: row.share, shareOfRecords: row.shareOfRecords, ratioToTop: row.ratioToTop, ambiguousRecords: row.ambiguousRecords, terms: row.terms })),
 			absentGroups: axis.absentGroups,
 			chiSquare: axis.chiSquare,

@@ -70,31 +70,41 @@ function associationFinding(row: AssociationRow, labelSource: LabelSource | unde
 			`Records mentioning "${row.group}" (${row.axis.replace(/_/g, ' ')}; ${row.count} records) are ${label} ${percent(row.groupRate)} of the time ` +
 			`against ${percent(row.overallRate)} overall (difference ${signedPercentPoints(row.difference)}, ratio ${row.ratio.toFixed(2)}${heuristic}; ` +
 			`${row.test === 'fisher' ? "Fisher's exact test" : `chi-square ${row.chiSquare.toFixed(1)}`}, ${formatPValue(row.adjustedPValue)} after Bonferroni over ${tests} tests, Cramér's V ${row.cramersV.toFixed(2)}).`,
+		// Ordered by importance: hovers show the first entries only.
 		data: {
 			axis: row.axis,
 			group: row.group,
 			terms: row.terms,
 			label: row.label,
-			labelSource,
+			count: row.count,
 			groupRate: row.groupRate,
-			groupRateInterval: row.groupRateInterval,
 			overallRate: row.overallRate,
-			restRate: row.restRate,
 			difference: row.difference,
 			ratio: row.ratio,
-			belowFourFifths: row.belowFourFifths,
 			chiSquare: row.chiSquare,
 			pValue: row.pValue,
 			adjustedPValue: row.adjustedPValue,
 			cramersV: row.cramersV,
 			test: row.test,
 			tests,
-			count: row.count,
+			belowFourFifths: row.belowFourFifths,
+			sameLabelRates: sameLabelSummary(sameLabel),
+			groupRateInterval: row.groupRateInterval,
+			restRate: row.restRate,
+			labelSource,
 			labelCount: row.labelCount,
-			// The other groups' rates for the same label, for the hover's table.
+			// The other groups' rates for the same label, for the audit view's table.
 			table: sameLabel.map((other) => ({ axis: other.axis, group: other.group, count: other.count, groupRate: other.groupRate, difference: other.difference, adjustedPValue: other.adjustedPValue, significant: other.significant })),
 		},
 	};
+}
+
+/** Every tested group's rate of the label, highest first, flagged ones starred: "gay 59.1% (193)*, lesbian 35% (20)". */
+function sameLabelSummary(rows: AssociationRow[]): string {
+	return [...rows]
+		.sort((left, right) => right.groupRate - left.groupRate)
+		.map((other) => `${other.group} ${percent(other.groupRate)} (${other.count})${other.significant ? '*' : ''}`)
+		.join(', ');
 }
 
 function describeLabel(label: string, labelSource: LabelSource | undefined): string {
