@@ -40,7 +40,7 @@ const MAX_CONSECUTIVE_ERRORS = 3;
 
 /** What Ctx decides for the client. */
 export interface ClientHooks {
-	/** What to do when the connection closes unexpectedly; Ctx answers with a bounded restart count. */
+	/** What to do when the connection closes unexpectedly; Ctx restarts a fresh client a bounded number of times. */
 	onConnectionClosed(): CloseHandlerResult;
 	/** Work-done progress from the server; true when it was shown elsewhere and needs no notification of its own. */
 	routeProgress(token: string | number, value: WorkDoneValue): boolean;
@@ -72,6 +72,11 @@ export function createLanguageClient(
 		// Problems are in the Problems panel; the output channel opens only when the user asks for it.
 		revealOutputChannelOn: RevealOutputChannelOn.Never,
 		errorHandler: connectionErrorHandler(() => hooks.onConnectionClosed()),
+		// The default handler shows the raw error in a notification; Ctx reports a failed start in its own words.
+		initializationFailedHandler: (error: unknown) => {
+			outputChannel.error(`The Tunelint server failed to initialize: ${error instanceof Error ? error.message : String(error)}`);
+			return false;
+		},
 		middleware: {
 			workspace: { configuration: provideConfiguration },
 			// Diagnostics pushed for a file linted from disk would duplicate the pulled ones of an open document, and
@@ -84,7 +89,19 @@ export function createLanguageClient(
 			},
 		},
 	};
-	return new LanguageClient(CLIENT_ID, 'Tunelint', serverOptions, clientOptions);
+	return new QuietLanguageClient(CLIENT_ID, 'Tunelint', serverOptions, clientOptions);
+}
+
+/**
+ * A LanguageClient that never forces a notification for its own lifecycle errors (failed start, failed restart,
+ * erroring connection): they still go to the output channel, and Ctx tells the user once, in its own words, with
+ * Restart Server and Show Output buttons. Without this a server that dies while starting left three
+ * notifications of raw JSON-RPC errors.
+ */
+class QuietLanguageClient extends LanguageClient {
+	override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+		super.error(message, data, showNotification === 'force' ? false : showNotification);
+	}
 }
 
 function connectionErrorHandler(onConnectionClosed: () => CloseHandlerResult): ErrorHandler {
@@ -98,13 +115,8 @@ function connectionErrorHandler(onConnectionClosed: () => CloseHandlerResult): E
 	};
 }
 
-/** The result that restarts the server, with a line for the output channel rather than a notification. */
-export function restartResult(message: string): CloseHandlerResult {
-	return { action: CloseAction.Restart, message, handled: true };
-}
-
-/** The result that leaves the server stopped; the caller has already told the user. */
-export function giveUpResult(message: string): CloseHandlerResult {
+/** Leaves the old client stopped, with a line for the output channel: Ctx restarts or tells the user itself. */
+export function doNotRestartResult(message: string): CloseHandlerResult {
 	return { action: CloseAction.DoNotRestart, message, handled: true };
 }
 

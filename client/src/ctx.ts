@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { DidChangeWatchedFilesNotification, State, type CloseHandlerResult, type LanguageClient } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION } from '../../server/src/protocol/messages';
-import { createLanguageClient, giveUpResult, restartResult, SERVER_BUNDLE } from './client';
+import { createLanguageClient, doNotRestartResult, SERVER_BUNDLE } from './client';
 import { ConfigFileWatcher } from './configFileWatcher';
 import { CrashPolicy } from './crashPolicy';
 import { ProgressRouter } from './progressRouter';
@@ -23,6 +23,9 @@ const START_WAIT_MS = 30_000;
 /** How long the server gets to answer shutdown before its process is ended. */
 const STOP_TIMEOUT_MS = 2000;
 
+/** The pause before restarting a crashed server, multiplied by the number of recent crashes. */
+const RESTART_DELAY_MS = 500;
+
 export class Ctx implements vscode.Disposable {
 	readonly outputChannel: vscode.LogOutputChannel;
 	private readonly status: LanguageStatus;
@@ -35,8 +38,6 @@ export class Ctx implements vscode.Disposable {
 	private health: ServerHealth = 'starting';
 	/** True while stop() runs, so the client's Stopped event is not mistaken for a crash. */
 	private stopping = false;
-	/** True between a crash and the automatic restart, when the client briefly reports Stopped. */
-	private restartingAfterCrash = false;
 
 	constructor(readonly extensionContext: vscode.ExtensionContext) {
 		this.outputChannel = vscode.window.createOutputChannel('Tunelint', { log: true });
@@ -114,13 +115,18 @@ export class Ctx implements vscode.Disposable {
 			this.reportStartFailure(`The server bundle ${bundle} is missing; build it with \`npm run build\`.`);
 			return undefined;
 		}
+		// Set when this client's connection closes unexpectedly; the crash path then owns what happens next.
+		let crashed = false;
 		const client = createLanguageClient(this.extensionContext, this.outputChannel, {
-			onConnectionClosed: () => this.onConnectionClosed(),
+			onConnectionClosed: () => {
+				crashed = true;
+				return this.onConnectionClosed(client);
+			},
 			routeProgress: (token, value) => this.progressRouter.handle(token, value),
 		});
 		this.currentClient = client;
 		this.clientDisposables.push(
-			client.onDidChangeState((event) => this.onStateChange(event.newState)),
+			client.onDidChangeState((event) => this.onStateChange(client, event.newState, crashed)),
 			// Once a file linted from disk is opened, its pulled diagnostics replace the pushed ones.
 			vscode.workspace.onDidOpenTextDocument((document) => client.diagnostics?.delete(document.uri)),
 			client.onNotification(STATUS_NOTIFICATION, (params: unknown) => {
@@ -137,14 +143,25 @@ export class Ctx implements vscode.Disposable {
 		);
 		const started = Date.now();
 		this.outputChannel.info(`Starting the Tunelint server (${bundle}).`);
+		let failure: unknown;
 		try {
 			await client.start();
+		} catch (error) {
+			failure = error;
+		}
+		// start() can resolve without a running server: when the connection closes during start-up the library
+		// drops its pending start promise. The state is what counts.
+		if (client.state === State.Running) {
 			this.outputChannel.info(`The Tunelint server is running (started in ${Date.now() - started} ms).`);
 			return client;
-		} catch (error) {
-			this.reportStartFailure(`The Tunelint server failed to start: ${errorMessage(error)}`);
-			return undefined;
 		}
+		const reason = failure === undefined ? 'it stopped during start-up' : errorMessage(failure);
+		if (crashed) {
+			this.outputChannel.warn(`The Tunelint server exited while starting: ${reason}`);
+		} else {
+			this.reportStartFailure(`The Tunelint server failed to start: ${reason}`);
+		}
+		return undefined;
 	}
 
 	private async stopClient(): Promise<void> {
@@ -154,26 +171,31 @@ export class Ctx implements vscode.Disposable {
 		}
 		const client = this.currentClient;
 		this.currentClient = undefined;
-		this.restartingAfterCrash = false;
 		this.disposeClientListeners();
 		if (client === undefined) {
 			return;
 		}
+		const wasRunning = client.state === State.Running;
 		try {
 			await client.dispose(STOP_TIMEOUT_MS);
 		} catch (error) {
-			this.outputChannel.warn(`Stopping the server failed (${errorMessage(error)}); ending its process.`);
+			// A client whose server died refuses to stop; only a running server that does not answer is news.
+			if (wasRunning) {
+				this.outputChannel.warn(`Stopping the server failed (${errorMessage(error)}); ending its process.`);
+			}
 			client.serverProcess?.kill();
 		}
 	}
 
-	private onStateChange(state: State): void {
+	private onStateChange(client: LanguageClient, state: State, crashed: boolean): void {
+		if (client !== this.currentClient) {
+			return;
+		}
 		if (state === State.Running) {
-			this.restartingAfterCrash = false;
 			this.setHealth('running');
 		} else if (state === State.Starting) {
 			this.setHealth('starting');
-		} else if (!this.stopping && !this.restartingAfterCrash && this.health !== 'stopped') {
+		} else if (!this.stopping && !crashed && this.health !== 'stopped') {
 			// The client stopped on its own (e.g. it shut the connection down after errors): say so, once.
 			const message = 'The Tunelint server stopped.';
 			this.setHealth('stopped', message);
@@ -181,18 +203,32 @@ export class Ctx implements vscode.Disposable {
 		}
 	}
 
-	/** Called by the client when the server's connection closes without being asked to. */
-	private onConnectionClosed(): CloseHandlerResult {
+	/**
+	 * Called by the client when the server's connection closes without being asked to. Ctx, not the library,
+	 * restarts the server (with a fresh client): the library's own restart races with its stop after a failed
+	 * initialization, which left the status at "starting" for good when a server died while starting.
+	 */
+	private onConnectionClosed(client: LanguageClient): CloseHandlerResult {
 		const decision = this.crashPolicy.recordCrash();
-		if (decision.restart) {
-			this.restartingAfterCrash = true;
-			this.setHealth('starting');
-			return restartResult(`The Tunelint server stopped unexpectedly; restarting it (crash ${decision.crashes} in the last 3 minutes).`);
+		if (!decision.restart) {
+			const message = `The Tunelint server crashed ${decision.crashes} times in the last 3 minutes and will not be restarted.`;
+			this.setHealth('stopped', message);
+			void this.offerRestart(message);
+			return doNotRestartResult(message);
 		}
-		const message = `The Tunelint server crashed ${decision.crashes} times in the last 3 minutes and will not be restarted.`;
-		this.setHealth('stopped', message);
-		void this.offerRestart(message);
-		return giveUpResult(message);
+		this.setHealth('starting');
+		void this.restartAfterCrash(client, decision.crashes);
+		return doNotRestartResult(`The Tunelint server stopped unexpectedly; restarting it (crash ${decision.crashes} in the last 3 minutes).`);
+	}
+
+	private async restartAfterCrash(crashedClient: LanguageClient, crashes: number): Promise<void> {
+		// A short, growing pause lets the old client finish its clean-up and keeps a crash loop from spinning.
+		await delay(RESTART_DELAY_MS * crashes);
+		if (this.currentClient !== crashedClient) {
+			return;
+		}
+		await this.stop();
+		await this.start();
 	}
 
 	private setHealth(health: ServerHealth, message = ''): void {
@@ -226,6 +262,10 @@ export class Ctx implements vscode.Disposable {
 /** The message of anything thrown. */
 export function errorMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+function delay(milliseconds: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 /** Waits for `promise`, but no longer than `milliseconds`; the timer is cleared either way. */
