@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
+import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 
 import { defaultSettings, type Settings } from '../../server/src/core';
 import { BUILT_IN_LEXICON, findLexiconProblem, type Lexicon, normalizeForm, resolveLexicon } from '../../server/src/core/fairness/lexicon';
 import { type GroupMention, matchGroups } from '../../server/src/core/fairness/matcher';
 import { fairnessLexicon, withLexiconFile } from '../../server/src/core/fairness/settings';
+import { REPO_ROOT } from '../helpers/paths';
 
 /** Mentions as compact strings `axis/group:term` with a trailing `?` when ambiguous, for readable expectations. */
 function mentions(text: string, lexicon?: Lexicon): string[] {
@@ -174,8 +178,11 @@ describe('user lexicons', () => {
 		}
 	});
 
-	it('the built-in lexicon is well formed and no form is listed twice', () => {
+	it('the built-in lexicon is well formed, valid against lexicon.schema.json, and no form is listed twice', () => {
 		assert.equal(findLexiconProblem(BUILT_IN_LEXICON), undefined);
+		const lexicons = path.join(REPO_ROOT, 'server', 'lexicons');
+		const validate = new Ajv2020({ allErrors: true, unicodeRegExp: true }).compile(JSON.parse(readFileSync(path.join(lexicons, 'lexicon.schema.json'), 'utf8')) as object);
+		assert.ok(validate(JSON.parse(readFileSync(path.join(lexicons, 'identity-terms.json'), 'utf8'))), JSON.stringify(validate.errors));
 		const forms = BUILT_IN_LEXICON.axes.flatMap((axis) => axis.groups.flatMap((group) => group.terms.flatMap((term) => term.forms)));
 		assert.equal(new Set(forms).size, forms.length);
 		const axes = BUILT_IN_LEXICON.axes.map((axis) => axis.id);
