@@ -72,12 +72,15 @@ void describe('extension manifest', () => {
 		assert.equal(scopeName, grammar.scopeName);
 	});
 
-	void it('declares exactly the commands the client registers, each in the Tunelint category with an activation event', () => {
+	void it('declares exactly the commands the client registers, each in the Tunelint category', () => {
 		const declared = contributes.commands.map((command) => command.command).sort();
 		assert.deepEqual(registeredCommandIds().sort(), declared);
 		for (const command of contributes.commands) {
 			assert.equal(command.category, 'Tunelint', command.command);
-			assert.ok(manifest.activationEvents.includes(`onCommand:${command.command}`), command.command);
+		}
+		// VS Code >= 1.74 activates on contributed commands by itself; the issue's commands are listed anyway.
+		for (const command of ['tunelint.restartServer', 'tunelint.showOutput', 'tunelint.lintFileOnDisk']) {
+			assert.ok(manifest.activationEvents.includes(`onCommand:${command}`), command);
 		}
 	});
 
