@@ -7,6 +7,7 @@ import { candidateProbability, chooseBanding, radixOrder, SameKeyLinker } from '
 import { estimatedSimilarity, minhashSignature, writeCharShingleSignature } from '../../server/src/core/dedup/minhash';
 import { DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates } from '../../server/src/core/dedup/nearDuplicates';
 import { normalizeFields, normalizeText } from '../../server/src/core/dedup/normalize';
+import { NumberMap } from '../../server/src/core/dedup/numberMap';
 import { jaccard, shingleHashes, shingleSet } from '../../server/src/core/dedup/shingles';
 
 /** A deterministic pseudo-random generator (mulberry32) so that the statistical tests never flake. */
@@ -208,6 +209,24 @@ void describe('findNearDuplicates', () => {
 	});
 	void it('skips empty texts', () => {
 		assert.deepEqual(findNearDuplicates(['', '', 'abc def ghi']).clusters, []);
+	});
+});
+
+void describe('NumberMap', () => {
+	void it('maps 53-bit hashes to integers through growth and probe collisions, like a Map', () => {
+		const map = new NumberMap(4);
+		const reference = new Map<number, number>();
+		for (let i = 0; i < 20_000; i++) {
+			// Keys sharing their low 32 bits collide on the table position and must still stay apart.
+			const key = i % 3 === 0 ? (i % 1000) * 0x100000000 + 12345 : hashString53(`key ${i}`);
+			map.set(key, i);
+			reference.set(key, i);
+		}
+		assert.equal(map.size, reference.size);
+		for (const [key, value] of reference) {
+			assert.equal(map.get(key), value);
+		}
+		assert.equal(map.get(hashString53('absent')), -1);
 	});
 });
 

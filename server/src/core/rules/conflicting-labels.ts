@@ -1,6 +1,7 @@
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
 import { hashString53 } from '../dedup/hash';
 import { FIELD_SEPARATOR } from '../dedup/normalize';
+import { NumberMap } from '../dedup/numberMap';
 import { normalizedRecord, textOf } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule, LineEntry } from '../rule';
 
@@ -27,11 +28,11 @@ interface Conflict {
 }
 
 /**
- * The first record of each distinct input, kept compactly (a Map entry and three array slots, no object per record),
+ * The first record of each distinct input, kept compactly (a hash-table entry and three array slots, no object per record),
  * since this state lives for the whole of a file of millions of records.
  */
 class FirstRecords {
-	private readonly slots = new Map<number, number>();
+	private readonly slots = new NumberMap();
 	private readonly lines: number[] = [];
 	private readonly outputs: number[] = [];
 	private readonly labels: Array<string | undefined> = [];
@@ -39,7 +40,7 @@ class FirstRecords {
 
 	/** The slot of a key, or -1. */
 	slotOf(key: number): number {
-		return this.slots.get(key) ?? -1;
+		return this.slots.get(key);
 	}
 
 	add(key: number, line: number, output: number, label: string | undefined): void {

@@ -1,4 +1,5 @@
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
+import { NumberMap } from '../dedup/numberMap';
 import { COMPARE_MODES, comparableText, type CompareMode } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule } from '../rule';
 
@@ -20,7 +21,7 @@ export const duplicateExact: FileRule = {
 	defaultSeverity: 'warning',
 	start(options, settings) {
 		const mode = compareMode(options.string('compare', 'whole'));
-		const firstLineByHash = new Map<number, number>();
+		const firstLineByHash = new NumberMap();
 		const groups = new Map<number, CopyGroup>();
 		let skipped = 0;
 		return {
@@ -33,7 +34,7 @@ export const duplicateExact: FileRule = {
 					return;
 				}
 				const first = firstLineByHash.get(comparable.hash);
-				if (first === undefined) {
+				if (first === -1) {
 					firstLineByHash.set(comparable.hash, entry.line);
 					return;
 				}

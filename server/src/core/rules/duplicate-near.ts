@@ -1,5 +1,6 @@
 import { probabilityCurve } from '../dedup/lsh';
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
+import { NumberMap } from '../dedup/numberMap';
 import { clusterByBands } from '../dedup/nearDuplicates';
 import { holderSimilarity, LineFeatures, nearDuplicateOptions, type ShingleSetHolder } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule } from '../rule';
@@ -26,7 +27,7 @@ export const duplicateNear: FileRule = {
 		const hasher = features.hasher;
 		const bands = hasher.banding.bands;
 		// One slot per distinct text: its first line, line length, normalised text, shingle-set holder and bucket keys.
-		const seen = new Set<number>();
+		const seen = new NumberMap();
 		const texts: string[] = [];
 		const holders: ShingleSetHolder[] = [];
 		const lines: number[] = [];
@@ -35,10 +36,10 @@ export const duplicateNear: FileRule = {
 		return {
 			add(entry) {
 				const line = features.features(entry);
-				if (line === undefined || seen.has(line.hash)) {
+				if (line === undefined || seen.get(line.hash) !== -1) {
 					return;
 				}
-				seen.add(line.hash);
+				seen.set(line.hash, texts.length);
 				const slot = texts.length;
 				if ((slot + 1) * bands > keys.length) {
 					const grown = new Uint32Array(keys.length * 2);
