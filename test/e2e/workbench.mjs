@@ -266,3 +266,16 @@ export async function waitForNotification(page, pattern, timeoutMs) {
 	await toast.waitFor({ timeout: timeoutMs });
 	return toast.innerText();
 }
+
+/** Clicks a button (e.g. Cancel) of the notification toast whose text matches `pattern`. */
+export async function clickNotificationButton(page, pattern, buttonTitle) {
+	const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: pattern }).first();
+	await toast.waitFor();
+	await toast.locator('.monaco-button', { hasText: buttonTitle }).first().click();
+}
+
+/** Clears every notification, so the next wait sees only new ones. */
+export async function clearNotifications(page) {
+	await runCommand(page, 'Notifications: Clear All Notifications');
+	await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'detached' });
+}

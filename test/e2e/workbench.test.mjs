@@ -2,21 +2,25 @@
 // sees after installing the packaged extension. Run with `npm run test:e2e`, which installs code-server first.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { runExtensionTests } from './extensionTests.mjs';
 import { LARGE_FILE_INVALID_LINE, writeLargeFile } from './largeFile.mjs';
 import { REPO_ROOT } from './paths.mjs';
+import { waitForProcesses } from './processes.mjs';
 import { WORKSPACE_FIXTURES } from './workspaceFixtures.mjs';
 import { startSession } from './session.mjs';
 import {
 	applyQuickFix,
+	clearNotifications,
+	clickNotificationButton,
 	goToLine,
 	hidePanel,
 	hoverSquiggle,
 	openFile,
+	runCommand,
 	readProblems,
 	runExplorerContextCommand,
 	saveActiveEditor,
@@ -26,6 +30,9 @@ import {
 } from './workbench.mjs';
 
 const SCENARIO_TIMEOUT_MS = 120_000;
+/** A proxy model on 300 sentences, with its learning-curve and out-of-fold fits: about 30 s here, under load. */
+const FINE_TUNE_TIMEOUT_MS = 600_000;
+const FINE_TUNE_COMMAND = 'Tunelint: Train Proxy Model (Validation Fine-Tune)';
 const EXTENSION_TESTS_TIMEOUT_MS = 240_000;
 const SESSION_TIMEOUT_MS = 180_000;
 /** Streaming 52 MB through every rule takes minutes on a busy two-core machine (4 to 10 minutes seen here). */
@@ -60,7 +67,7 @@ async function withScreenshot(page, name, body) {
 	}
 }
 
-describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESSION_TIMEOUT_MS + 6 * SCENARIO_TIMEOUT_MS + LARGE_FILE_TIMEOUT_MS }, () => {
+describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESSION_TIMEOUT_MS + 6 * SCENARIO_TIMEOUT_MS + FINE_TUNE_TIMEOUT_MS + LARGE_FILE_TIMEOUT_MS }, () => {
 	/** @type {Awaited<ReturnType<typeof startSession>>} */
 	let session;
 
@@ -139,6 +146,43 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 		});
 	});
 
+	it('a validation fine-tune shows progress and finishes; a second run is cancelled from the notification and stops', { timeout: FINE_TUNE_TIMEOUT_MS }, async () => {
+		const { page, workspace, root } = session;
+		// The training CLI and any process it starts run from the installed extension, under this session's folder.
+		const trainingProcess = [root, 'train'];
+		await hidePanel(page);
+		await clearNotifications(page);
+		await openFile(page, 'sentiment.jsonl');
+		await withScreenshot(page, '5-fine-tune-finished', async () => {
+			await runCommand(page, FINE_TUNE_COMMAND);
+			await waitForNotification(page, /training on sentiment\.jsonl/, 30_000);
+			await screenshot(page, '5-fine-tune-progress');
+			const summary = await waitForNotification(page, /validation accuracy \d/, FINE_TUNE_TIMEOUT_MS / 2);
+			assert.match(summary, /macro F1/);
+			const runs = readdirSync(join(workspace, '.tunelint', 'runs'));
+			assert.equal(runs.length, 1, 'the run was saved in the workspace');
+			assert.ok(existsSync(join(workspace, '.tunelint', 'runs', runs[0], 'run.json')));
+		});
+		await clearNotifications(page);
+		await withScreenshot(page, '5-fine-tune-cancelled', async () => {
+			await runCommand(page, FINE_TUNE_COMMAND);
+			// Cancel once the model is fitting, as a person who has seen the epochs go by would.
+			await waitForNotification(page, /training on sentiment\.jsonl[\s\S]*epoch \d+\/\d+/, 60_000);
+			await waitForProcesses(trainingProcess, { present: true, timeoutMs: 10_000 });
+			await clickNotificationButton(page, /training on sentiment\.jsonl/, 'Cancel');
+			await page.locator('.notifications-toasts .notification-list-item', { hasText: /training on sentiment\.jsonl/ }).waitFor({ state: 'detached' });
+			// The CLI promises to stop within two seconds of SIGTERM; allow for a loaded machine.
+			await waitForProcesses(trainingProcess, { present: false, timeoutMs: 15_000 });
+			assert.equal(readdirSync(join(workspace, '.tunelint', 'runs')).length, 1, 'the cancelled run saved nothing');
+			// A cancel is not a failure: no error may follow it (the client reports failures as soon as the process ends).
+			const failure = page.locator('.notifications-toasts .notification-list-item', { hasText: /training failed|could not/ });
+			await failure.waitFor({ timeout: 3_000 }).then(
+				async () => assert.fail(`a cancelled run reported: ${await failure.innerText()}`),
+				() => undefined,
+			);
+		});
+	});
+
 	it('a file over 50 MB linted with "Lint File on Disk" shows its diagnostics', { timeout: LARGE_FILE_TIMEOUT_MS }, async () => {
 		const { page } = session;
 		const { lines, bytes } = largeFile;
@@ -159,12 +203,20 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 	});
 });
 
-describe('Tunelint in an untrusted workspace (Restricted Mode)', { timeout: SESSION_TIMEOUT_MS + 2 * SCENARIO_TIMEOUT_MS }, () => {
+describe('Tunelint in an untrusted workspace (Restricted Mode)', { timeout: SESSION_TIMEOUT_MS + 3 * SCENARIO_TIMEOUT_MS }, () => {
 	/** @type {Awaited<ReturnType<typeof startSession>>} */
 	let session;
 
 	before(async () => {
 		session = await startSession({ workspaceFiles: WORKSPACE_FILES, trustWorkspace: false, waitForExplorer: false });
+		// The modal dialog blocks the workbench until answered, so every scenario of this suite starts after it.
+		const { page } = session;
+		const dialog = page.locator('.monaco-dialog-box', { hasText: 'trust the authors' });
+		await dialog.waitFor({ timeout: 60_000 });
+		await screenshot(page, '7-untrusted-trust-dialog');
+		await dialog.locator('.monaco-button', { hasText: 'No, I don\'t trust the authors' }).click();
+		await dialog.waitFor({ state: 'detached' });
+		await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor();
 	}, { timeout: SESSION_TIMEOUT_MS });
 
 	after(async () => {
@@ -174,19 +226,23 @@ describe('Tunelint in an untrusted workspace (Restricted Mode)', { timeout: SESS
 	it('answering "No" to the trust dialog keeps linting working', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
 		const { page } = session;
 		const expected = cliFindings(WORKSPACE_FILES['invalid.jsonl']);
-		await withScreenshot(page, '7-untrusted-answered-no', async () => {
-			const dialog = page.locator('.monaco-dialog-box', { hasText: 'trust the authors' });
-			await dialog.waitFor({ timeout: 60_000 });
-			await screenshot(page, '7-untrusted-trust-dialog');
-			await dialog.locator('.monaco-button', { hasText: 'No, I don\'t trust the authors' }).click();
-			await dialog.waitFor({ state: 'detached' });
-		});
 		await withScreenshot(page, '7-untrusted-linting', async () => {
-			await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor();
 			await openFile(page, 'invalid.jsonl');
 			const problems = await readProblems(page, 'invalid.jsonl', { expectedCount: expected.length });
 			assert.equal(problems.length, expected.length, `Problems panel rows: ${JSON.stringify(problems, null, 1)}`);
 			assert.ok(problems.some((problem) => problem.code === 'invalid-json'), 'the panel lists invalid-json');
+		});
+	});
+
+	it('the validation fine-tune explains that it is unavailable in Restricted Mode', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+		const { page, workspace } = session;
+		await withScreenshot(page, '7-untrusted-fine-tune', async () => {
+			await hidePanel(page);
+			await openFile(page, 'sentiment.jsonl');
+			await runCommand(page, FINE_TUNE_COMMAND);
+			const message = await waitForNotification(page, /Restricted Mode/, 30_000);
+			assert.match(message, /unavailable/);
+			assert.equal(existsSync(join(workspace, '.tunelint')), false, 'nothing was trained');
 		});
 	});
 });

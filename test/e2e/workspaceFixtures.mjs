@@ -7,4 +7,6 @@ import { REPO_ROOT } from './paths.mjs';
 export const WORKSPACE_FIXTURES = {
 	'invalid.jsonl': join(REPO_ROOT, 'test-fixtures', 'invalid-json', 'bad.jsonl'),
 	'duplicates.jsonl': join(REPO_ROOT, 'test-fixtures', 'duplicate-exact', 'bad.jsonl'),
+	// 300 labelled sentences: a proxy model trains on it in seconds.
+	'sentiment.jsonl': join(REPO_ROOT, 'test-fixtures', 'training', 'sentiment.jsonl'),
 };
