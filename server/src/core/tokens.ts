@@ -16,9 +16,29 @@ let encoder: Encoder | undefined;
 /** The tokenizer named in findings and reports. */
 export const TOKENIZER_NAME = 'o200k_base';
 
+/**
+ * Byte-pair encoding of one very long pre-token (a megabyte of backslashes, a base64 blob) is quadratic, so long
+ * texts are counted in chunks cut at white space where possible. The count can differ from the exact one by a token
+ * or so per chunk boundary, which does not matter for a limit in the thousands.
+ */
+const CHUNK = 4096;
+
 export function countTokens(text: string): number {
 	encoder ??= require('gpt-tokenizer/encoding/o200k_base') as Encoder;
-	return encoder.countTokens(text);
+	if (text.length <= 2 * CHUNK) {
+		return encoder.countTokens(text);
+	}
+	let total = 0;
+	for (let start = 0; start < text.length;) {
+		let end = Math.min(text.length, start + CHUNK);
+		if (end < text.length) {
+			const space = text.lastIndexOf(' ', end);
+			end = space > start + CHUNK / 2 ? space : end;
+		}
+		total += encoder.countTokens(text.slice(start, end));
+		start = end;
+	}
+	return total;
 }
 
 /** The UTF-8 length of a string, an upper bound of its token count. */
