@@ -107,14 +107,19 @@ function totalProblems(status: StatusParams): number {
 	return status.problems.error + status.problems.warning + status.problems.info;
 }
 
+/** The JSON Lines files of an explorer multi-selection (folders and other files in it are skipped), else the clicked one. */
 function explorerTargets(clicked: unknown, selection: unknown): vscode.Uri[] | undefined {
 	if (Array.isArray(selection)) {
-		const selected = selection.filter((item): item is vscode.Uri => item instanceof vscode.Uri);
+		const selected = selection.filter((item): item is vscode.Uri => item instanceof vscode.Uri && isJsonLines(item));
 		if (selected.length > 0) {
 			return selected;
 		}
 	}
 	return clicked instanceof vscode.Uri ? [clicked] : undefined;
+}
+
+function isJsonLines(uri: vscode.Uri): boolean {
+	return JSONL_EXTENSIONS.includes(path.extname(uri.path).slice(1).toLowerCase());
 }
 
 /**
@@ -124,7 +129,7 @@ function explorerTargets(clicked: unknown, selection: unknown): vscode.Uri[] | u
 function activeEditorTarget(): vscode.Uri[] | undefined {
 	const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
 	const uri = input instanceof vscode.TabInputText ? input.uri : vscode.window.activeTextEditor?.document.uri;
-	if (uri === undefined || !JSONL_EXTENSIONS.includes(path.extname(uri.path).slice(1).toLowerCase())) {
+	if (uri === undefined || !isJsonLines(uri)) {
 		return undefined;
 	}
 	return [uri];
