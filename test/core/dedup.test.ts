@@ -139,8 +139,10 @@ void describe('LSH banding', () => {
 	});
 	void it('links each record to the previous one with the same key, across table collisions', () => {
 		const linker = new SameKeyLinker(6);
-		assert.deepEqual([...linker.link(Uint32Array.of(7, 16 + 7, 7, 0, 16 + 7, 7))], [-1, -1, 0, -1, 1, 2]);
-		assert.deepEqual([...linker.link(Uint32Array.of(1, 2, 3, 4, 5, 1))], [-1, -1, -1, -1, -1, 0], 'the table is reset between bands');
+		// Two bands laid out record by record: band 0 holds 7, 23, 7, 0, 23, 7 (23 and 7 share a table position).
+		const keys = Uint32Array.of(7, 1, 16 + 7, 2, 7, 3, 0, 4, 16 + 7, 5, 7, 1);
+		assert.deepEqual([...linker.link(keys, 0, 2)], [-1, -1, 0, -1, 1, 2]);
+		assert.deepEqual([...linker.link(keys, 1, 2)], [-1, -1, -1, -1, -1, 0], 'the table is reset between bands');
 	});
 	void it('sorts keys stably in linear time', () => {
 		const keys = Uint32Array.of(5, 0xffffffff, 5, 0, 70000, 3);

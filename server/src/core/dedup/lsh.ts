@@ -107,12 +107,15 @@ export class SameKeyLinker {
 		this.previous = new Int32Array(count);
 	}
 
-	/** Fills `previous` for these keys (one band); `keys.length` must equal the count given to the constructor. */
-	link(keys: Uint32Array): Int32Array {
+	/**
+	 * Fills `previous` for one band of keys laid out record by record: record `index` has its key of this band at
+	 * `keys[index * stride + band]`. The number of records is the count given to the constructor.
+	 */
+	link(keys: Uint32Array, band: number, stride: number): Int32Array {
 		const { lastIndex, tableKeys, mask, previous } = this;
 		lastIndex.fill(0);
-		for (let index = 0; index < keys.length; index++) {
-			const key = keys[index];
+		for (let index = 0; index < previous.length; index++) {
+			const key = keys[index * stride + band];
 			// Bucket keys are already well-mixed hashes, so their low bits are a fine table position.
 			let position = key & mask;
 			while (lastIndex[position] !== 0 && tableKeys[position] !== key) {

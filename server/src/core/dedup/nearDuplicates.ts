@@ -115,15 +115,16 @@ export function findNearDuplicates(texts: readonly string[], options: NearDuplic
 		if ((index & 4095) === 4095) {
 			throwIfCancelled(signal);
 		}
-		present[index] = hasher.write(texts[index], keys, index, texts.length) ? 1 : 0;
+		present[index] = hasher.write(texts[index], keys, index * hasher.banding.bands, 1) ? 1 : 0;
 	}
 	const similarity = cachedSimilarity((index) => shingleSet(texts[index], options.shingles));
 	return clusterByBands(keys, present, hasher.banding, similarity, options, signal);
 }
 
 /**
- * The banding and confirmation step alone, over precomputed keys laid out band by band (`keys[band * count + index]`),
- * so that a caller that caches keys per line (the editor) re-runs only this linear step after an edit.
+ * The banding and confirmation step alone, over precomputed keys laid out record by record
+ * (`keys[index * bands + band]`), so that a caller that caches keys per line (the editor) re-runs only this linear
+ * step after an edit, and a streaming caller appends each record's keys without reordering them.
  * `present[index] === 0` marks records without keys. `similarity(a, b)` returns the exact Jaccard similarity.
  */
 export function clusterByBands(
@@ -142,7 +143,7 @@ export function clusterByBands(
 	let candidatesChecked = 0;
 	for (let band = 0; band < banding.bands; band++) {
 		throwIfCancelled(signal);
-		const previous = linker.link(keys.subarray(band * count, (band + 1) * count));
+		const previous = linker.link(keys, band, banding.bands);
 		for (let b = 0; b < count; b++) {
 			if (present[b] === 0) {
 				continue;

@@ -42,7 +42,8 @@ export const duplicateNear: FileRule = {
 				seen.set(line.hash, texts.length);
 				const slot = texts.length;
 				if ((slot + 1) * bands > keys.length) {
-					const grown = new Uint32Array(keys.length * 2);
+					// Growing by half (not doubling) keeps the momentary copy small on files of millions of records.
+					const grown = new Uint32Array(Math.ceil((keys.length * 1.5) / bands) * bands);
 					grown.set(keys);
 					keys = grown;
 				}
@@ -54,14 +55,8 @@ export const duplicateNear: FileRule = {
 			},
 			finish() {
 				const count = texts.length;
-				const byBand = new Uint32Array(count * bands);
-				for (let slot = 0; slot < count; slot++) {
-					for (let band = 0; band < bands; band++) {
-						byBand[band * count + slot] = keys[slot * bands + band];
-					}
-				}
 				const similarity = holderSimilarity(texts, holders, options.shingles);
-				const result = clusterByBands(byBand, new Uint8Array(count).fill(1), hasher.banding, similarity, options);
+				const result = clusterByBands(keys.subarray(0, count * bands), new Uint8Array(count).fill(1), hasher.banding, similarity, options);
 				const nearest = new Map<number, { other: number; similarity: number }>();
 				for (const pair of result.pairs) {
 					for (const [self, other] of [[pair.a, pair.b], [pair.b, pair.a]]) {
