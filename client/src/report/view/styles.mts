@@ -24,6 +24,13 @@ export const STYLES = `
 	--vscode-dropdown-background: #ffffff;
 	--vscode-dropdown-foreground: #1f1f1f;
 	--vscode-dropdown-border: #cecece;
+	--vscode-settings-textInputBackground: #ffffff;
+	--vscode-settings-textInputForeground: #1f1f1f;
+	--vscode-settings-textInputBorder: #cecece;
+	--vscode-settings-dropdownBackground: #ffffff;
+	--vscode-settings-dropdownForeground: #1f1f1f;
+	--vscode-settings-dropdownBorder: #cecece;
+	--vscode-list-hoverBackground: #f0f0f0;
 	--vscode-list-activeSelectionBackground: #e8e8e8;
 	--vscode-list-activeSelectionForeground: #1f1f1f;
 	--vscode-charts-blue: #1a85ff;
