@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES, defaultSettings, mergeSettings, type Settings, type SettingsProblem } from '../core';
+import { lexiconFileOption, resolveInsideWorkspace, withWorkspaceLexicon } from '../node/lexiconFile';
 
 /** The config file shared by the CLI and the extension. */
 export const CONFIG_FILE_NAME = '.tunelintrc.json';
@@ -28,11 +29,29 @@ export async function loadSettings(configPath: string | undefined, startDirector
 	}
 	const knownRules = new Set(ALL_RULES.map((rule) => rule.id));
 	const { settings, problems } = mergeSettings(defaultSettings(), config, knownRules);
-	return { settings, problems: problems.map((problem: SettingsProblem) => `${file}: ${problem.message}`), configFile: file };
+	return { settings: withConfigLexicon(settings, file), problems: problems.map((problem: SettingsProblem) => `${file}: ${problem.message}`), configFile: file };
 }
 
 /** A config problem that stops the run (exit code 2). */
 export class ConfigError extends Error {}
+
+/**
+ * Reads the user lexicon of the fairness rules (`lexiconFile`), relative to the config file. A path outside the config
+ * file's directory is refused (exit 2); an unreadable or malformed file is reported by the rules as a finding.
+ */
+function withConfigLexicon(settings: Settings, configFile: string): Settings {
+	const lexiconFile = lexiconFileOption(settings);
+	if (lexiconFile === undefined) {
+		return settings;
+	}
+	const directory = path.dirname(path.resolve(configFile));
+	try {
+		resolveInsideWorkspace(lexiconFile, directory, directory);
+	} catch (error) {
+		throw new ConfigError(`${configFile}: ${(error as Error).message}`);
+	}
+	return withWorkspaceLexicon(settings, directory);
+}
 
 async function findConfig(directory: string): Promise<string | undefined> {
 	let current = path.resolve(directory);

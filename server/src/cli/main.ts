@@ -1,7 +1,9 @@
 import { runAudit } from './audit';
+import { runAugment } from './augment';
 import { CHECK_USAGE, runCheck } from './check';
 import { ConfigError } from './config';
 import { runDedup } from './dedup';
+import { runFairness } from './fairness';
 import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
 import { runRebalance } from './rebalance';
@@ -14,6 +16,8 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
 	check: runCheck,
 	audit: runAudit,
+	fairness: runFairness,
+	augment: runAugment,
 	lock: runLock,
 	dedup: runDedup,
 	rebalance: runRebalance,
@@ -27,6 +31,8 @@ const USAGE = `Usage: tunelint <command> [options]
 Commands:
   check FILE|DIR...   lint JSONL datasets (default command)
   audit FILE          write the audit report (--format html|json --out F)
+  fairness FILE       print the demographic audit: group mentions and group × label table (--format markdown|json)
+  augment FILE --counterfactual   write FILE plus identity-swapped copies to a new file
   lock add|update|verify|list   provenance lock of dataset files (see tunelint lock --help)
   dedup FILE --out F  write a copy without exact (and with --near, near) duplicates
   rebalance FILE      write a rebalanced copy (--strategy under|over|reweigh)

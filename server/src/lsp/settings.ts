@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { ALL_RULES, defaultSettings, mergeSettings, type Settings } from '../core';
 import type { ClientSettings } from '../protocol/messages';
+import { FAIRNESS_RULE_IDS, withLexiconFile } from '../core/fairness/settings';
+import { lexiconFileOption, withWorkspaceLexicon } from '../node/lexiconFile';
 
 /** Settings of one document, and whether linting is enabled for it. */
 export interface DocumentSettings {
@@ -41,7 +43,25 @@ export async function resolveSettings(client: Partial<ClientSettings> | null | u
 		...(client?.maxProblems === undefined ? {} : { maxProblems: client.maxProblems }),
 	}, KNOWN_RULES);
 	problems.push(...editor.problems.map((problem) => `tunelint settings: ${problem.message}`));
-	return { enabled: client?.enable !== false, settings: editor.settings, problems };
+	return { enabled: client?.enable !== false, settings: withFolderLexicon(editor.settings, client, workspaceFolder, configFile), problems };
+}
+
+/**
+ * Reads the fairness rules' user lexicon (`lexiconFile`): relative to the workspace folder when the editor settings name
+ * it, else to the config file. A file outside the workspace folder, or no folder at all, is refused; the rules then
+ * report the reason and keep the built-in lexicon. The client watches the file, so an edit rebuilds the settings.
+ */
+function withFolderLexicon(settings: Settings, client: Partial<ClientSettings> | null | undefined, workspaceFolder: string | undefined, configFile: string | undefined): Settings {
+	if (lexiconFileOption(settings) === undefined) {
+		return settings;
+	}
+	if (workspaceFolder === undefined || configFile === undefined) {
+		return withLexiconFile(settings, () => {
+			throw new Error('the document is not in a workspace folder, which the path is resolved against');
+		});
+	}
+	const fromEditor = FAIRNESS_RULE_IDS.some((id) => typeof client?.ruleOptions?.[id]?.lexiconFile === 'string');
+	return withWorkspaceLexicon(settings, fromEditor ? workspaceFolder : path.dirname(configFile), workspaceFolder);
 }
 
 /** The workspace folder containing a document URI, if any (the longest matching folder wins). */
