@@ -61,8 +61,8 @@ export function startInProcess(): TestClient {
 }
 
 /** Starts the bundled server (server/out/server.js) as a child process speaking over stdio. */
-export function startChildProcess(): TestClient & { child: ChildProcess } {
-	const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+export function startChildProcess(nodeOptions: readonly string[] = []): TestClient & { child: ChildProcess } {
+	const child = spawn(process.execPath, [...nodeOptions, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 	const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
 	const client = attachClient(connection, async () => {
 		connection.dispose();
