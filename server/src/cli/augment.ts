@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../core/balance/random';
 import { augmentCounterfactual, type CounterfactualAugmentation } from '../core/fairness/document';
@@ -62,7 +63,7 @@ export async function runAugment(argv: string[], io: CliIo): Promise<number> {
 	const { lexicon, error } = fairnessLexicon(settings);
 	// Swapping with the built-in lexicon when the user asked for theirs would write the wrong records.
 	if (error !== undefined) {
-		throw new ConfigError(`${error}; fix it before augmenting`);
+		throw new ConfigError(`${error.replace(/; the built-in lexicon is used$/, '')}. Fix it (or remove lexiconFile) before augmenting: the built-in lexicon would swap other terms`);
 	}
 	if (values.axis !== undefined && !lexicon.axes.some((axis) => axis.id === values.axis)) {
 		throw new UsageError(`--axis: unknown axis "${values.axis}" (known: ${lexicon.axes.map((axis) => axis.id).join(', ')})`);
@@ -71,6 +72,9 @@ export async function runAugment(argv: string[], io: CliIo): Promise<number> {
 	const planned = augmentCounterfactual(dataset.lines, settings);
 	const augmentation = values.axis === undefined ? planned : augmentCounterfactual(dataset.lines, settings, planned.pairs.filter((pair) => pair.axis === values.axis));
 	const out = values.out ?? siblingPath(file, 'counterfactual');
+	if (path.resolve(out) === path.resolve(file)) {
+		throw new UsageError('--out must not name the dataset: the augmented copy is always a new file');
+	}
 	const report = augmentReport(file, out, augmentation, seed);
 	if (augmentation.records.length > 0) {
 		const added = augmentation.records.map((record) => record.json);

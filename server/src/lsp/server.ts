@@ -7,6 +7,7 @@ import { SplitLeakageService } from './leakage';
 import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
 import { promises as fs } from 'node:fs';
 import { BALANCE_COMMANDS, planBalanceCommand } from './balanceCommands';
+import { FAIRNESS_COMMANDS, fairnessCommand } from './fairnessCommands';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
 import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
@@ -173,6 +174,11 @@ export function startServer(connection: Connection): void {
 			const open = documents.get(uri);
 			const text = open?.getText() ?? (uri.startsWith('file:') ? await fs.readFile(URI.parse(uri).fsPath, 'utf8') : '');
 			return planBalanceCommand(params.command, params.arguments ?? [], { text }, (await settingsOf(uri)).settings) ?? null;
+		}
+		if (FAIRNESS_COMMANDS.includes(params.command)) {
+			const uri = String(params.arguments?.[0] ?? '');
+			const text = documents.get(uri)?.getText() ?? (uri.startsWith('file:') ? await fs.readFile(URI.parse(uri).fsPath, 'utf8') : '');
+			return fairnessCommand(params.command, params.arguments ?? [], { text }, (await settingsOf(uri)).settings) ?? null;
 		}
 		if (params.command !== LINT_FILE_ON_DISK_COMMAND) {
 			return null;
