@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
+import { main } from '../../server/src/cli/main';
 import { defaultSettings, lintText, splitLines, type Finding, type Settings } from '../../server/src/core';
 import { splitCompanions } from '../../server/src/core/dedup/crossFile';
 import { DEFAULT_NEAR_DUPLICATE_OPTIONS } from '../../server/src/core/dedup/nearDuplicates';
@@ -141,6 +143,41 @@ void describe('dedup plan', () => {
 		const plan = planDeduplication(lines, defaultSettings(), { ...request, keep: 'longest' });
 		assert.deepEqual(plan.dropped.map((item) => [item.line, item.keptLine]), [[0, 5], [1, 4], [2, 5]]);
 		assert.deepEqual(planDeduplication(lines, defaultSettings(), { ...request, near: false }).dropped, []);
+	});
+});
+
+void describe('CLI: dedup and --against', () => {
+	async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+		let out = '';
+		let err = '';
+		const code = await main(argv, { out: (text) => (out += `${text}\n`), err: (text) => (err += `${text}\n`) });
+		return { code, out, err };
+	}
+
+	void it('writes a copy without the later copies, byte for byte, and refuses to overwrite its input', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'tunelint-dedup-'));
+		try {
+			const input = path.join(folder, 'in.jsonl');
+			const lines = ['{"text":"Hello","label":"a"}', '{"text":"héllo  wörld","label":"b"}\r', '{"text":"HELLO","label":"a"}', 'not json', '{"text":"hello","label":"a"}'];
+			writeFileSync(input, lines.join('\n'));
+			const result = await run(['dedup', input, '--out', path.join(folder, 'out.jsonl')]);
+			assert.equal(result.code, 0, result.err);
+			assert.equal(readFileSync(path.join(folder, 'out.jsonl'), 'utf8'), `${lines.slice(0, 2).join('\n')}\n${lines[3]}\n`);
+			assert.deepEqual(result.out.trim().split('\n').map((line) => JSON.parse(line) as unknown), [
+				{ line: 3, keptLine: 1, reason: 'exact', similarity: 1 },
+				{ line: 5, keptLine: 1, reason: 'exact', similarity: 1 },
+			]);
+			assert.equal((await run(['dedup', input, '--out', input])).code, 2);
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
+	void it('checks leakage against a named file', async () => {
+		const valid = path.join(FIXTURES, 'split-leakage', 'valid.jsonl');
+		const result = await run(['check', '--category', 'duplicates', '--format', 'json', '--against', path.join(FIXTURES, 'split-leakage', 'train.jsonl'), valid]);
+		const findings = JSON.parse(result.out) as Array<{ ruleId: string; line: number; scope: string }>;
+		assert.deepEqual(findings.filter((finding) => finding.ruleId === 'split-leakage' && finding.scope === 'line').map((finding) => finding.line), [1, 3]);
 	});
 });
 

@@ -2,20 +2,24 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import { effectiveSeverity, splitLines, type Settings } from '../core';
+import { RuleOptions } from '../core/rule';
 import { splitCompanions } from '../core/dedup/crossFile';
 import { checkSplitLeakage, splitLeakage } from '../core/rules/split-leakage';
 import { ConfigError } from './config';
 import type { FileReport } from './reporters/types';
 
 /**
- * Adds `split-leakage` findings to a file's report: against each `--against` file, or else against the files paired
- * with it by name in its folder (x_train.jsonl with x_valid/x_val/x_dev/x_test/x_eval.jsonl, and back).
+ * Adds `split-leakage` findings to a file's report: against each `--against` file, or else the rule's `against` option
+ * (paths relative to the file's folder), or else the files paired with it by name in its folder (x_train.jsonl with
+ * x_valid/x_val/x_dev/x_test/x_eval.jsonl, and back).
  */
 export async function addSplitLeakage(report: FileReport, against: readonly string[], settings: Settings): Promise<void> {
 	if (effectiveSeverity(splitLeakage, settings) === undefined) {
 		return;
 	}
-	const companions = against.length > 0 ? against.filter((file) => path.resolve(file) !== path.resolve(report.file)) : await pairedByName(report.file);
+	const named = new RuleOptions(settings.ruleOptions['split-leakage'] ?? {}).strings('against', []).map((name) => path.join(path.dirname(report.file), name));
+	const explicit = against.length > 0 ? against : named;
+	const companions = explicit.length > 0 ? explicit.filter((file) => path.resolve(file) !== path.resolve(report.file)) : await pairedByName(report.file);
 	if (companions.length === 0) {
 		return;
 	}

@@ -3,12 +3,14 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { effectiveSeverity, splitLines, type LintResult, type Settings } from '../core';
+import { RuleOptions } from '../core/rule';
 import { splitCompanions } from '../core/dedup/crossFile';
 import { checkSplitLeakage, splitLeakage } from '../core/rules/split-leakage';
 
 /**
  * `split-leakage` in the editor: an open `x_train.jsonl` is checked against `x_valid.jsonl`, `x_test.jsonl` … beside it
- * on disk (and a held-out file against its training file). Companion files are read once per modification time.
+ * on disk (and a held-out file against its training file), or against the files named in the rule's `against` option
+ * (paths relative to the document's folder). Companion files are read once per modification time.
  */
 export class SplitLeakageService {
 	private readonly companions = new Map<string, { mtimeMs: number; lines: string[] }>();
@@ -23,7 +25,9 @@ export class SplitLeakageService {
 		const siblings = await fs.readdir(directory).catch(() => [] as string[]);
 		const findings = [...result.findings];
 		const counts = { ...result.counts };
-		for (const name of splitCompanions(path.basename(file), siblings)) {
+		const named = new RuleOptions(settings.ruleOptions['split-leakage'] ?? {}).strings('against', []);
+		const companions = named.length > 0 ? named.filter((name) => path.resolve(directory, name) !== file) : splitCompanions(path.basename(file), siblings);
+		for (const name of companions) {
 			const companion = await this.read(path.join(directory, name));
 			if (companion === undefined) {
 				continue;
