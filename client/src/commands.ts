@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx, CtxInit } from './ctx';
+import { auditDataset, openSampleDataset } from './commands/audit';
 import { addCounterfactualExamples, auditDemographicSkew } from './commands/fairness';
 import { lockAdd, lockList, lockUpdate, lockVerify, showLockedDiff } from './commands/lock';
 import { rebalance, splitDataset } from './commands/rebalance';
@@ -26,6 +27,8 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.lintFileOnDisk': { needsServer: true, create: lintFileOnDisk },
 	'tunelint.rebalance': { needsServer: true, create: rebalance },
 	'tunelint.split': { needsServer: true, create: splitDataset },
+	'tunelint.audit': { needsServer: true, create: auditDataset },
+	'tunelint.openSample': { needsServer: false, create: openSampleDataset },
 	'tunelint.auditDemographicSkew': { needsServer: true, create: auditDemographicSkew },
 	'tunelint.addCounterfactualExamples': { needsServer: true, create: addCounterfactualExamples },
 	'tunelint.trainProxy': { needsServer: false, create: trainProxy },

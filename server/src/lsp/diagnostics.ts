@@ -1,5 +1,6 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import { ruleById, type Finding, type LintResult } from '../core';
+import { ruleById, type Finding, type LintResult, type Settings } from '../core';
+import { thresholdMarkdown } from './thresholds';
 
 /** Every diagnostic says where it comes from with this source. */
 export const DIAGNOSTIC_SOURCE = 'tunelint';
@@ -53,8 +54,11 @@ export function toDiagnostics(result: LintResult, uri: string, maxProblems: numb
 	return diagnostics;
 }
 
-/** Markdown for a hover on a finding: what the rule checks, the message, and its evidence. */
-export function hoverMarkdown(finding: Finding): string {
+/**
+ * Markdown for a hover on a finding: what the rule checks, the message, its evidence, the threshold in effect and
+ * the setting that changes it (from the document's settings when given).
+ */
+export function hoverMarkdown(finding: Finding, settings?: Settings): string {
 	const rule = ruleById(finding.ruleId);
 	const lines = [`**${finding.ruleId}** (${finding.severity}) — ${finding.message}`, ''];
 	if (rule !== undefined) {
@@ -68,6 +72,10 @@ export function hoverMarkdown(finding: Finding): string {
 			lines.push(`| ${escapeCell(key)} | ${escapeCell(formatValue(value))} |`);
 		}
 		lines.push('');
+	}
+	const thresholds = thresholdMarkdown(finding.ruleId, settings);
+	if (thresholds.length > 0) {
+		lines.push(...thresholds, '');
 	}
 	lines.push(`[Rule documentation](${RULE_DOCS_BASE}#${finding.ruleId})`);
 	return lines.join('\n');

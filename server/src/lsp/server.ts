@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { BALANCE_COMMANDS, planBalanceCommand } from './balanceCommands';
 import { FAIRNESS_COMMANDS, fairnessCommand } from './fairnessCommands';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
+import { registerAudit } from './audit';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
 import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
 
@@ -135,7 +136,7 @@ export function startServer(connection: Connection): void {
 		return { kind: DocumentDiagnosticReportKind.Full, items: toDiagnostics(result, uri, settings.maxProblems) };
 	});
 
-	connection.onHover((params) => {
+	connection.onHover(async (params) => {
 		const state = states.get(params.textDocument.uri);
 		if (state === undefined) {
 			return null;
@@ -146,7 +147,8 @@ export function startServer(connection: Connection): void {
 		if (findings.length === 0) {
 			return null;
 		}
-		return { contents: { kind: 'markdown', value: findings.slice(0, 5).map(hoverMarkdown).join('\n\n---\n\n') } };
+		const { settings } = await settingsOf(params.textDocument.uri);
+		return { contents: { kind: 'markdown', value: findings.slice(0, 5).map((finding) => hoverMarkdown(finding, settings)).join('\n\n---\n\n') } };
 	});
 
 	connection.onCodeAction((params) => {
@@ -197,6 +199,7 @@ export function startServer(connection: Connection): void {
 		settingsCache.delete(event.document.uri);
 	});
 
+	registerAudit(connection, { documents, settingsOf, folderOf: (uri) => workspaceFolderOf(uri, workspaceFolders) });
 	documents.listen(connection);
 	connection.listen();
 }
