@@ -8,6 +8,7 @@ import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
 import { runRebalance } from './rebalance';
 import { runSplit } from './split';
+import { runStats } from './stats';
 
 /** A subcommand: takes its arguments, returns the exit code. Each lives in its own file. */
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -24,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
 	split: runSplit,
 	// TensorFlow.js is loaded only for this command (its own bundle), so that `check` starts fast.
 	train: async (argv, io) => (await import('./train.js')).runTrain(argv, io),
+	stats: runStats,
+	drift: async (argv, io) => (await import('./drift.js')).runDrift(argv, io),
 };
 
 const USAGE = `Usage: tunelint <command> [options]
@@ -38,6 +41,8 @@ Commands:
   rebalance FILE      write a rebalanced copy (--strategy under|over|reweigh)
   split FILE          write a stratified, seeded, leak-free train/validation split
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
+  stats FILE          profile snapshot of a dataset (--out stats.json), for drift
+  drift A B           drift between two datasets or snapshots (labels, lengths, vocabulary, groups, domain classifier)
 
 Run "tunelint <command> --help" for a command's options.
 

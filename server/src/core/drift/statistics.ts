@@ -134,3 +134,26 @@ function sum(values: Iterable<number>): number {
 	}
 	return total;
 }
+
+/** Area under the ROC curve of `scores` for the positives (Mann-Whitney U with ties counted half); 0.5 when a side is empty. */
+export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+	const order = Array.from({ length: scores.length }, (_, index) => index).sort((x, y) => scores[x] - scores[y]);
+	let positives = 0;
+	let rankSum = 0;
+	for (let start = 0; start < order.length;) {
+		let end = start;
+		while (end < order.length && scores[order[end]] === scores[order[start]]) {
+			end++;
+		}
+		const averageRank = (start + 1 + end) / 2;
+		for (let k = start; k < end; k++) {
+			if (positive[order[k]]) {
+				positives++;
+				rankSum += averageRank;
+			}
+		}
+		start = end;
+	}
+	const negatives = order.length - positives;
+	return positives === 0 || negatives === 0 ? 0.5 : (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { main } from '../../server/src/cli/main';
+import { FIXTURES } from '../helpers/paths';
+
+const fixture = (name: string): string => path.join(FIXTURES, 'drift', name);
+
+/** Runs the CLI in process and collects its output. */
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+	let out = '';
+	let err = '';
+	const code = await main(args, { out: (text) => (out += text), err: (text) => (err += text) });
+	return { code, out, err };
+}
+
+void describe('tunelint stats and drift', () => {
+	void it('writes a snapshot that drift accepts in place of a file (no drift between two samples of one distribution)', async () => {
+		const directory = mkdtempSync(path.join(os.tmpdir(), 'tunelint-drift-'));
+		const snapshot = path.join(directory, 'stats.json');
+		const stats = await run('stats', fixture('reference.jsonl'), '--out', snapshot);
+		assert.equal(stats.code, 0, stats.err);
+		assert.equal((JSON.parse(readFileSync(snapshot, 'utf8')) as { records: number }).records, 300);
+		const again = await run('stats', fixture('reference.jsonl'), '--out', snapshot);
+		assert.equal(again.code, 2, 'an existing snapshot is not overwritten without --force');
+		assert.match(again.err, /already exists/);
+		const drift = await run('drift', snapshot, fixture('same.jsonl'), '--format', 'json');
+		assert.equal(drift.code, 0, drift.out);
+		const report = JSON.parse(drift.out) as Record<string, unknown>;
+		assert.equal(report.drift, false);
+		assert.equal(report.domainClassifier, null);
+		assert.match(String(report.domainClassifierSkipped), /snapshot/);
+	});
+
+	void it('finds a planted shift with the JSON contract, including the domain classifier', async () => {
+		const drift = await run('drift', fixture('reference.jsonl'), fixture('shifted.jsonl'), '--format', 'json', '--backend', 'cpu');
+		assert.equal(drift.code, 1, drift.err);
+		const report = JSON.parse(drift.out) as {
+			labels: { psi: number; js: number };
+			length: { ks: number; psi: number };
+			vocabulary: { js: number; appeared: { ngram: string }[]; vanished: { ngram: string }[] };
+			groups: object;
+			domainClassifier: { auc: number; topNgrams: { ngram: string }[] };
+			drift: boolean;
+			signals: string[];
+		};
+		assert.equal(report.drift, true);
+		assert.ok(report.labels.psi >= 0.2);
+		assert.equal(typeof report.length.ks, 'number');
+		assert.ok(report.vocabulary.appeared.some((shift) => shift.ngram === 'battery'));
+		assert.ok(report.domainClassifier.auc > 0.9, `AUC ${report.domainClassifier.auc}`);
+		assert.ok(report.domainClassifier.topNgrams.length > 0);
+		assert.deepEqual(report.signals.filter((signal) => ['labels', 'vocabulary', 'domainClassifier'].includes(signal)), ['labels', 'vocabulary', 'domainClassifier']);
+	});
+
+	void it('refuses a broken snapshot and a missing file with a message naming the file', async () => {
+		const missing = await run('drift', fixture('nope.jsonl'), fixture('same.jsonl'));
+		assert.equal(missing.code, 2);
+		assert.match(missing.err, /nope\.jsonl: cannot read the file/);
+		const directory = mkdtempSync(path.join(os.tmpdir(), 'tunelint-drift-'));
+		const broken = path.join(directory, 'old.json');
+		writeFileSync(broken, JSON.stringify({ kind: 'tunelint-profile', version: 0 }));
+		const refused = await run('drift', broken, fixture('same.jsonl'), '--no-domain-classifier');
+		assert.equal(refused.code, 2);
+		assert.match(refused.err, /old\.json: snapshot version 0 is not supported/);
+	});
+});
