@@ -139,6 +139,23 @@ void describe('lexiconFile in .tunelintrc.json (CLI)', () => {
 	});
 });
 
+void describe('tunelint rebalance --group-axis with the user lexicon', () => {
+	void it('reweighs by (group, label) with the groups of the lexicon named in the config', async () => {
+		const extended = workspace('group-label-association/user-lexicon.jsonl', withLexicon('extra.json'));
+		copyFileSync(path.join(FIXTURES, 'fairness-adapters/extra-terms.json'), path.join(extended.folder, 'extra.json'));
+		const run = await tunelint('rebalance', extended.data, '--strategy', 'reweigh', '--group-axis', 'religion', '--config', extended.config, '--format', 'json');
+		assert.equal(run.code, 0, run.stderr);
+		const weights = readFileSync((JSON.parse(run.stdout) as { out: string }).out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { group?: string; label: string; weight: number });
+		const zoroastrianToxic = weights.filter((weight) => weight.group === 'zoroastrian' && weight.label === 'toxic');
+		assert.ok(zoroastrianToxic.length > 0, 'the user lexicon group is used');
+		// The group is over-associated with "toxic", so Reweighing gives those records less than unit weight.
+		assert.ok(zoroastrianToxic.every((weight) => weight.weight < 1), JSON.stringify(zoroastrianToxic[0]));
+		const plain = workspace('group-label-association/user-lexicon.jsonl');
+		const without = await tunelint('rebalance', plain.data, '--strategy', 'reweigh', '--group-axis', 'religion', '--config', plain.config, '--format', 'json');
+		assert.doesNotMatch(readFileSync((JSON.parse(without.stdout) as { out: string }).out, 'utf8'), /zoroastrian/);
+	});
+});
+
 void describe('tunelint fairness', () => {
 	void it('prints the group × label table as Markdown or the audit as JSON', async () => {
 		const { data, config } = workspace('group-label-association/bad.jsonl');

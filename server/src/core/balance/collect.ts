@@ -1,5 +1,6 @@
 import { normalizeText } from '../dedup/normalize';
 import { matchGroups } from '../fairness/matcher';
+import { fairnessLexicon } from '../fairness/settings';
 import { detectRecordFormat } from '../formats';
 import { parseLine } from '../records';
 import { createLineInput } from '../rule';
@@ -22,6 +23,8 @@ export interface CollectedLine {
  * as their duplicate key, so they are never merged with anything but an identical line.
  */
 export function collectLines(lines: readonly string[], settings: Settings, groupAxis?: string): CollectedLine[] {
+	// The user lexicon of the fairness rules (lexiconFile), so that reweighing sees the groups the audit reports.
+	const { lexicon } = fairnessLexicon(settings);
 	return lines.map((text, line) => {
 		const parsed = parseLine(text);
 		const value = parsed.kind === 'value' ? parsed.value : undefined;
@@ -30,7 +33,7 @@ export function collectLines(lines: readonly string[], settings: Settings, group
 		entry.line = line;
 		const content = entry.content();
 		const label = labelOf(entry)?.label.trim();
-		const group = groupAxis === undefined || content === undefined ? undefined : matchGroups(content.text).find((mention) => mention.axis === groupAxis && !mention.ambiguous)?.group;
+		const group = groupAxis === undefined || content === undefined ? undefined : matchGroups(content.text, lexicon).find((mention) => mention.axis === groupAxis && !mention.ambiguous)?.group;
 		return { line, label, group, duplicateKey: content === undefined ? `raw:${text}` : `content:${normalizeText(content.text)}` };
 	});
 }
