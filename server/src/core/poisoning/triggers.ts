@@ -199,13 +199,21 @@ export function mineTriggers(
 		}
 	}
 
-	const perLabel = countNgramsByLabel(features, classes, classCount, options);
-	const tests = perLabel.size * classCount;
+	// Counting runs on 32-bit hashes (no n-gram strings are built); the few hashes that pass the purity test are then
+	// counted again by their exact keys, so a hash collision can never make a candidate.
+	const perHash = countNgramsByLabel(features, classes, classCount, options);
+	const tests = perHash.size * classCount;
+	const passing = new Set<number>();
+	for (const [hash, counts] of perHash) {
+		if (purityTest(counts, classSizes, labelled, tests, options) !== undefined) {
+			passing.add(hash);
+		}
+	}
 	const pure: PureNgram[] = [];
-	for (const [key, counts] of perLabel) {
-		const hit = purityTest(key, counts, classSizes, labelled, tests, options);
+	for (const [key, counts] of exactCounts(features, classes, classCount, passing, options)) {
+		const hit = purityTest(counts, classSizes, labelled, tests, options);
 		if (hit !== undefined) {
-			pure.push(hit);
+			pure.push({ key, ...hit });
 		}
 	}
 	if (pure.length === 0) {
@@ -290,15 +298,15 @@ const MIN_TABLE_BITS = 16;
 const MAX_TABLE_BITS = 22;
 
 /**
- * Per-label record counts of every n-gram with enough support. A first pass counts hashed keys in a flat table;
- * collisions only overcount, so the exact per-label Map needs to hold just the keys whose bucket reaches the support.
+ * Per-label record counts of every n-gram hash with enough support. A first pass counts hashes in a flat table;
+ * collisions there only overcount, so the second pass needs to count just the hashes whose bucket reaches the support.
  */
 function countNgramsByLabel(
 	features: readonly TriggerFeatures[],
 	classes: readonly number[],
 	classCount: number,
 	options: TriggerOptions,
-): Map<string, Int32Array> {
+): Map<number, Int32Array> {
 	let occurrences = 0;
 	for (const f of features) {
 		occurrences += f.hashes.length;
@@ -315,31 +323,61 @@ function countNgramsByLabel(
 			}
 		}
 	});
-	const perLabel = new Map<string, Int32Array>();
+	const perHash = new Map<number, Int32Array>();
 	features.forEach((f, i) => {
 		const label = classes[i];
 		if (label < 0) {
 			return;
 		}
 		for (let g = 0; g < f.hashes.length; g++) {
-			if (f.gramSize[g] > options.maxNgram || buckets[f.hashes[g] & mask] < options.minSupport) {
+			const hash = f.hashes[g];
+			if (f.gramSize[g] > options.maxNgram || buckets[hash & mask] < options.minSupport) {
 				continue;
 			}
-			const key = keyOf(f, g);
-			let counts = perLabel.get(key);
+			let counts = perHash.get(hash);
 			if (counts === undefined) {
 				counts = new Int32Array(classCount);
-				perLabel.set(key, counts);
+				perHash.set(hash, counts);
 			}
 			counts[label]++;
 		}
 	});
-	for (const [key, counts] of perLabel) {
+	for (const [hash, counts] of perHash) {
 		if (counts.reduce((sum, count) => sum + count, 0) < options.minSupport) {
-			perLabel.delete(key);
+			perHash.delete(hash);
 		}
 	}
-	return perLabel;
+	return perHash;
+}
+
+/** Per-label record counts by exact key, for the n-grams whose hash is in `hashes`. */
+function exactCounts(
+	features: readonly TriggerFeatures[],
+	classes: readonly number[],
+	classCount: number,
+	hashes: ReadonlySet<number>,
+	options: TriggerOptions,
+): Map<string, Int32Array> {
+	const perKey = new Map<string, Int32Array>();
+	features.forEach((f, i) => {
+		const label = classes[i];
+		if (label < 0 || hashes.size === 0) {
+			return;
+		}
+		for (let g = 0; g < f.hashes.length; g++) {
+			if (f.gramSize[g] > options.maxNgram || !hashes.has(f.hashes[g])) {
+				continue;
+			}
+			const key = keyOf(f, g);
+			let counts = perKey.get(key);
+			if (counts === undefined) {
+				counts = new Int32Array(classCount);
+				perKey.set(key, counts);
+			}
+			counts[label]++;
+		}
+	});
+	return perKey;
 }
 
 /** 32-bit FNV-1a over UTF-16 code units. */
@@ -353,13 +391,12 @@ function fnv1a(text: string): number {
 }
 
 function purityTest(
-	key: string,
 	counts: Int32Array,
 	classSizes: Int32Array,
 	labelled: number,
 	tests: number,
 	options: TriggerOptions,
-): PureNgram | undefined {
+): Omit<PureNgram, 'key'> | undefined {
 	let support = 0;
 	for (const count of counts) {
 		support += count;
@@ -371,7 +408,7 @@ function purityTest(
 		return undefined;
 	}
 	const logP = logBonferroni(logBinomialUpperTail(counts[label], support, baseRate), tests);
-	return logP < Math.log(options.alpha) ? { key, label, support, purity, logP } : undefined;
+	return logP < Math.log(options.alpha) ? { label, support, purity, logP } : undefined;
 }
 
 /** Records a class needs besides a candidate's own before its baseline is trusted over the file-wide one. */
