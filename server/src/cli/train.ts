@@ -158,15 +158,22 @@ function jsonResult(result: TrainingResult, runDirectory: string): Record<string
 	return { ...result, findings: result.findings.map((finding: Finding) => toJsonFinding(result.file, finding)), runDirectory };
 }
 
+/** Label issues shown in text output; the rest are in the run's ranked label-issues.json. */
+const TEXT_LABEL_ISSUES = 20;
+
 function textResult(result: TrainingResult, runDirectory: string): string {
 	const validation = result.metrics.validation;
+	const labelIssues = result.findings.filter((finding) => finding.ruleId === 'label-issue');
+	const shown = [...result.findings.filter((finding) => finding.ruleId !== 'label-issue'), ...labelIssues.slice(0, TEXT_LABEL_ISSUES)];
+	const hidden = labelIssues.length - Math.min(labelIssues.length, TEXT_LABEL_ISSUES);
 	const lines = [
 		`${result.file}: ${result.records.train} training records, ${result.records.validation} validation records, labels ${result.labels.map((label) => JSON.stringify(label)).join(', ')}`,
 		`backend ${result.backend}, seed ${result.seed}, best epoch ${result.bestEpoch} of ${result.history.length}, ${result.seconds.toFixed(1)} s`,
 		`train: loss ${result.metrics.train.loss.toFixed(4)}, accuracy ${result.metrics.train.accuracy.toFixed(4)}`,
 		`validation: loss ${validation.loss.toFixed(4)}, accuracy ${validation.accuracy.toFixed(4)}, macro F1 ${validation.macroF1.toFixed(4)}`,
 		'',
-		...result.findings.map((finding) => `${result.file}:${finding.range.line + 1}: ${finding.severity} ${finding.message} [${finding.ruleId}]`),
+		...shown.map((finding) => `${result.file}:${finding.range.line + 1}: ${finding.severity} ${finding.message} [${finding.ruleId}]`),
+		...(hidden > 0 ? [`… and ${hidden} more label issues, ranked in ${path.join(runDirectory, 'label-issues.json')}`] : []),
 		'',
 		`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}; run saved in ${runDirectory}`,
 	];
