@@ -23,8 +23,9 @@ export interface NgramSpan {
 
 /**
  * What mining needs from one record; cheap to cache per line because it depends only on the record's input text.
- * Stored as flat arrays (no object per n-gram and no n-gram strings): n-gram keys are rebuilt from the tokens only for
- * n-grams whose hashed support reaches the threshold, so a cached 10,000-line file stays a few megabytes.
+ * Stored as flat arrays (no object per n-gram and no n-gram strings): mining counts hashes, and n-gram keys are rebuilt
+ * from the tokens only for the hashes that pass the purity test, so a cached 10,000-line AG News file takes about 29 MB
+ * instead of 110 MB.
  */
 export interface TriggerFeatures {
 	/** Lowercased tokens over all segments, each segment opened by START_MARKER. */
