@@ -1,34 +1,36 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { StatusParams } from '../../server/src/protocol/messages';
 
 // The compiled test lives in out/test/client/, three folders below the repository root.
 const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
+const bundleDirectory = mkdtempSync(path.join(tmpdir(), 'tunelint-client-helpers-'));
+after(() => rmSync(bundleDirectory, { recursive: true, force: true }));
 
 /**
  * Loads a pure client module (one that does not import `vscode`) from its TypeScript source. The client project
  * compiles with rootDir '..' into out/client/client/src, which a test cannot import by relative path, so the test
- * bundles the module with esbuild (already the build tool) and evaluates it. The interfaces below restate the
- * parts of each module's API the tests use; a mismatch fails the tests at run time.
+ * bundles the module with esbuild (already the build tool) into a temporary file and requires that. The
+ * interfaces below restate the parts of each module's API the tests use; a mismatch fails the tests at run time.
  */
 function loadClientModule<T>(file: string): T {
-	const result = buildSync({
+	const outfile = path.join(bundleDirectory, `${path.basename(file, '.ts')}.js`);
+	buildSync({
 		entryPoints: [path.join(repositoryRoot, 'client', 'src', file)],
+		outfile,
 		bundle: true,
-		write: false,
 		platform: 'node',
 		format: 'cjs',
 		target: 'node20',
 		external: ['vscode'],
 		logLevel: 'silent',
 	});
-	const code = result.outputFiles[0]?.text;
-	assert.ok(code !== undefined, `esbuild produced nothing for ${file}`);
-	const module = { exports: {} };
-	new Function('module', 'exports', 'require', code)(module, module.exports, require);
-	return module.exports as T;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle just built, by its path.
+	return require(outfile) as T;
 }
 
 interface SettingsModule {
