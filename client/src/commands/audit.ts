@@ -12,7 +12,8 @@ import { showAuditPanel } from '../report/panel';
 /** The command: the explorer passes the clicked URI, the editor title the editor's, the palette nothing. */
 export function auditDataset(ctx: CtxInit): (uri?: unknown) => Promise<void> {
 	return async (uri) => {
-		const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+		// The explorer and the editor title pass a Uri, the server's code lens a URI string.
+		const target = uri instanceof vscode.Uri ? uri : typeof uri === 'string' ? vscode.Uri.parse(uri, true) : vscode.window.activeTextEditor?.document.uri;
 		if (target === undefined) {
 			void vscode.window.showWarningMessage('Tunelint: open a JSONL dataset (or pick one in the explorer) to audit it.');
 			return;

@@ -5,6 +5,7 @@ import { configDirectory, lintReader, loadProvenance } from '../provenance/adapt
 import type { ProvenanceContext } from '../provenance/observe';
 import { expandPaths } from './files';
 import { addSplitLeakage } from './leakage';
+import { applyCliBaseline } from './baseline';
 import { jsonReporter } from './reporters/json';
 import { sarifReporter } from './reporters/sarif';
 import { stylishReporter } from './reporters/stylish';
@@ -30,6 +31,9 @@ Options:
   --against FILE                check train/validation leakage against FILE (repeatable); without it, files
                                 named like x_train/x_valid/x_test.jsonl in one folder are paired automatically
   --progress                    print progress for large files to stderr
+  --baseline FILE               leave out the findings FILE accepts (.tunelint-baseline.json, shared with the editor)
+  --update-baseline             accept every current finding: write them to --baseline FILE (default
+                                ./.tunelint-baseline.json), so that later runs report only new ones
 
 Exit codes: 0 no errors, 1 errors (or too many warnings), 2 usage or internal error.`;
 
@@ -47,6 +51,8 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 			config: { type: 'string' },
 			against: { type: 'string', multiple: true, default: [] },
 			progress: { type: 'boolean', default: false },
+			baseline: { type: 'string' },
+			'update-baseline': { type: 'boolean', default: false },
 			help: { type: 'boolean', default: false },
 		},
 	});
@@ -74,6 +80,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 		await addSplitLeakage(report, values.against, settings);
 		reports.push(report);
 	}
+	await applyCliBaseline(reports, { baseline: values.baseline, update: values['update-baseline'] }, io);
 	io.out(reporter(reports));
 	const errors = reports.reduce((sum, report) => sum + report.result.counts.error, 0);
 	const warnings = reports.reduce((sum, report) => sum + report.result.counts.warning, 0);

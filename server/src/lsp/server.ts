@@ -10,6 +10,8 @@ import { BALANCE_COMMANDS, planBalanceCommand } from './balanceCommands';
 import { FAIRNESS_COMMANDS, fairnessCommand } from './fairnessCommands';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
 import { registerAudit } from './audit';
+import { ACCEPT_FINDING_COMMAND, BaselineService } from './baseline';
+import { summaryLenses } from './codeLens';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
 import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
 
@@ -36,6 +38,7 @@ export function startServer(connection: Connection): void {
 	const reportedProblems = new Set<string>();
 	let workspaceFolders: string[] = [];
 	let canPullConfiguration = false;
+	let canRefreshCodeLens = false;
 
 	const settingsOf = (uri: string): Promise<DocumentSettings> => {
 		let cached = settingsCache.get(uri);
@@ -65,6 +68,8 @@ export function startServer(connection: Connection): void {
 	// Provenance (issue 12): lock verification of each linted document, its quick fixes and the lock commands. The
 	// client sends those commands with sendRequest; they are not announced, so no VS Code command is made for them.
 	const leakage = new SplitLeakageService();
+	// Accepted findings (issue 9): left out of the diagnostics; the quick fix adds to the baseline file and re-lints.
+	const baseline = new BaselineService((uri) => workspaceFolderOf(uri, workspaceFolders), () => void connection.languages.diagnostics.refresh().catch(() => undefined));
 	const provenance = new ProvenanceService({
 		settingsOf,
 		folderOf: (uri) => workspaceFolderOf(uri, workspaceFolders),
@@ -77,13 +82,15 @@ export function startServer(connection: Connection): void {
 			workspaceFolders = [params.rootUri];
 		}
 		canPullConfiguration = params.capabilities.workspace?.configuration === true;
+		canRefreshCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
 		return {
 			capabilities: {
 				textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
 				diagnosticProvider: { identifier: 'tunelint', interFileDependencies: false, workspaceDiagnostics: false },
 				hoverProvider: true,
+				codeLensProvider: { resolveProvider: false },
 				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-				executeCommandProvider: { commands: [LINT_FILE_ON_DISK_COMMAND] },
+				executeCommandProvider: { commands: [LINT_FILE_ON_DISK_COMMAND, ACCEPT_FINDING_COMMAND] },
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},
 			serverInfo: { name: 'tunelint', version: '0.1.0' },
@@ -131,7 +138,11 @@ export function startServer(connection: Connection): void {
 		}
 		result = await provenance.augment(uri, document.getText(), result, settings);
 		result = await leakage.augment(uri, splitLines(document.getText()), result, settings);
+		result = await baseline.augment(uri, splitLines(document.getText()), result);
 		states.set(uri, { version, result });
+		if (canRefreshCodeLens) {
+			void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+		}
 		void connection.sendNotification(STATUS_NOTIFICATION, statusOf(uri, result, performance.now() - started));
 		return { kind: DocumentDiagnosticReportKind.Full, items: toDiagnostics(result, uri, settings.maxProblems) };
 	});
@@ -164,10 +175,13 @@ export function startServer(connection: Connection): void {
 			return action === undefined ? [] : [action];
 		}
 		const diagnostics = params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'tunelint');
-		return [...quickFixes(params.textDocument.uri, diagnostics, state.result), ...provenance.codeActions(params.textDocument.uri, diagnostics)];
+		return [...quickFixes(params.textDocument.uri, diagnostics, state.result), ...provenance.codeActions(params.textDocument.uri, diagnostics), ...baseline.codeActions(params.textDocument.uri, diagnostics, state.result, splitLines(document.getText()))];
 	});
 
 	connection.onExecuteCommand(async (params, token) => {
+		if (params.command === ACCEPT_FINDING_COMMAND) {
+			return baseline.accept(params.arguments ?? []).then(() => null);
+		}
 		if (provenance.handles(params.command)) {
 			return provenance.execute(params.command, params.arguments ?? []);
 		}
@@ -190,6 +204,11 @@ export function startServer(connection: Connection): void {
 			throw new ResponseError(LSPErrorCodes.RequestFailed, `Tunelint can only lint files on disk, not ${uri || 'nothing'}.`);
 		}
 		return lintFileOnDisk(connection, uri, await settingsOf(uri), token, provenance);
+	});
+
+	connection.onCodeLens((params) => {
+		const state = states.get(params.textDocument.uri);
+		return state === undefined ? [] : summaryLenses(params.textDocument.uri, state.result);
 	});
 
 	documents.onDidClose((event) => {
