@@ -35,7 +35,7 @@ void describe('language server: duplicates and split leakage', () => {
 		const file = path.join(folder, 'qa_valid.jsonl');
 		const uri = pathToFileURL(file).toString();
 		await open(client, uri, readFileSync(file, 'utf8'));
-		const leaks = (await diagnosticsOf(uri)).filter((diagnostic) => diagnostic.code === 'split-leakage' && diagnostic.message.startsWith('Leak:'));
+		const leaks = (await diagnosticsOf(uri)).filter((diagnostic) => diagnostic.code === 'split-leakage' && typeof diagnostic.message === 'string' && diagnostic.message.startsWith('Leak:'));
 		assert.deepEqual(leaks.map((diagnostic) => diagnostic.range.start.line), [0, 2]);
 		assert.equal(leaks[0].relatedInformation?.[0].location.uri, pathToFileURL(path.join(folder, 'qa_train.jsonl')).toString());
 		assert.equal(leaks[0].relatedInformation?.[0].location.range.start.line, 3);
