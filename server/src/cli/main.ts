@@ -6,6 +6,7 @@ import { runDedup } from './dedup';
 import { runFairness } from './fairness';
 import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
+import { runLog } from './log';
 import { runRebalance } from './rebalance';
 import { runSplit } from './split';
 import { runStats } from './stats';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
 	// TensorFlow.js is loaded only for this command (its own bundle), so that `check` starts fast.
 	train: async (argv, io) => (await import('./train.js')).runTrain(argv, io),
 	stats: runStats,
+	log: runLog,
 	drift: async (argv, io) => (await import('./drift.js')).runDrift(argv, io),
 };
 
@@ -42,6 +44,7 @@ Commands:
   split FILE          write a stratified, seeded, leak-free train/validation split
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
   stats FILE          profile snapshot of a dataset (--out stats.json), for drift
+  log FILE            training and validation curves of a real fine-tune's log, overfitting, early stopping
   drift A B           drift between two datasets or snapshots (labels, lengths, vocabulary, groups, domain classifier)
 
 Run "tunelint <command> --help" for a command's options.
