@@ -19,6 +19,7 @@ import {
 	type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { LINT_FILE_ON_DISK_COMMAND } from '../../server/src/protocol/messages';
+import { ACCEPT_FINDING_COMMAND } from '../../server/src/lsp/baseline';
 import { initialize, open, startInProcess, waitFor, type TestClient } from '../helpers/lspClient';
 
 const chat = (user: string, answer: string): string => JSON.stringify({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: answer }] });
@@ -44,7 +45,7 @@ void describe('language server (in-process)', () => {
 		assert.deepEqual(init.capabilities.diagnosticProvider, { identifier: 'tunelint', interFileDependencies: false, workspaceDiagnostics: false });
 		assert.equal((init.capabilities.textDocumentSync as { change: number }).change, 2);
 		assert.equal(init.capabilities.hoverProvider, true);
-		assert.deepEqual(init.capabilities.executeCommandProvider?.commands, [LINT_FILE_ON_DISK_COMMAND]);
+		assert.deepEqual(init.capabilities.executeCommandProvider?.commands, [LINT_FILE_ON_DISK_COMMAND, ACCEPT_FINDING_COMMAND]);
 	});
 
 	void it('reports a parse error at its exact column, and clears it after an incremental edit', async () => {
