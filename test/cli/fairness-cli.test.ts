@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { main } from '../../server/src/cli/main';
 import { FIXTURES } from '../helpers/paths';
 
@@ -89,6 +90,46 @@ void describe('tunelint augment --counterfactual', () => {
 		const bare = await tunelint('augment', data, '--config', config);
 		assert.equal(bare.code, 2);
 		assert.match(bare.stderr, /--counterfactual/);
+	});
+});
+
+void describe('tunelint augment --counterfactual (property)', () => {
+	// Records about women lean to "no", so that the audit usually flags a group and the augmentation writes something.
+	const record = fc.constantFrom('She said her plan works', 'He said his plan works', 'The muslim neighbours said', 'A christian choir sang', 'Nothing here', 'They met a woman and a man').chain((template) => fc.record({
+		template: fc.constant(template),
+		noise: fc.string({ maxLength: 12 }),
+		label: fc.constantFrom(...(template.startsWith('She') ? ['no', 'no', 'no', 'no', 'yes'] : ['yes', 'yes', 'no'])),
+		spaced: fc.boolean(),
+	})).map(({ template, noise, label, spaced }) => (spaced ? `{"label": "${label}",  "text": ${JSON.stringify(`${template} ${noise}`)}}` : JSON.stringify({ text: `${template} ${noise}`, label })));
+	const junk = fc.string({ maxLength: 20 }).filter((text) => !/[\r\n]/.test(text));
+
+	void it('keeps every original line byte for byte and in order, with or without --seed, and adds only JSON records', async () => {
+		await fc.assert(fc.asyncProperty(fc.array(fc.oneof({ weight: 9, arbitrary: record }, { weight: 1, arbitrary: junk }), { minLength: 80, maxLength: 150 }), fc.constantFrom('\n', '\r\n'), fc.option(fc.integer({ min: 0, max: 99 }), { nil: undefined }), async (lines, eol, seed) => {
+			const { data, config } = workspace(GENDER_SKEW);
+			const original = lines.length === 0 ? '' : `${lines.join(eol)}${eol}`;
+			writeFileSync(data, original);
+			const out = `${data}.out`;
+			const run = await tunelint('augment', data, '--counterfactual', '--config', config, '--out', out, '--format', 'json', ...(seed === undefined ? [] : ['--seed', String(seed)]));
+			assert.equal(run.code, 0, run.stderr);
+			const report = JSON.parse(run.stdout) as { added: number };
+			assert.equal(readFileSync(data, 'utf8'), original);
+			if (report.added === 0) {
+				assert.equal(existsSync(out), false);
+				return;
+			}
+			const written = readFileSync(out, 'utf8');
+			assert.ok(written.endsWith(eol));
+			const writtenLines = written.slice(0, -eol.length).split(eol);
+			assert.equal(writtenLines.length, lines.length + report.added);
+			if (seed === undefined) {
+				assert.ok(written.startsWith(original));
+			}
+			// The originals form a subsequence of the output (a greedy match finds it when one exists).
+			let next = 0;
+			const added = writtenLines.filter((line) => (next < lines.length && line === lines[next] ? (next++, false) : true));
+			assert.equal(next, lines.length);
+			assert.ok(added.every((line) => typeof JSON.parse(line) === 'object'));
+		}), { numRuns: 30 });
 	});
 });
 
