@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { cholesky, fitGaussianProcess, matern52 } from '../../server/src/training/tune/gaussianProcess';
+import { bestSoFar, expectedImprovement, search, type SearchMethod } from '../../server/src/training/tune/search';
+import type { Parameter } from '../../server/src/training/tune/space';
+
+/** Branin on [−5, 10] × [0, 15]; global minimum 0.397887 at three points. */
+function branin({ x, y }: Record<string, number>): number {
+	const b = 5.1 / (4 * Math.PI ** 2);
+	const c = 5 / Math.PI;
+	const t = 1 / (8 * Math.PI);
+	return (y - b * x * x + c * x - 6) ** 2 + 10 * (1 - t) * Math.cos(x) + 10;
+}
+const BRANIN_MIN = 0.397887;
+const braninSpace: Parameter[] = [{ name: 'x', kind: 'linear', min: -5, max: 10 }, { name: 'y', kind: 'linear', min: 0, max: 15 }];
+
+/** A 2-D quadratic with its minimum 0 at (0.3, −1.2). */
+const quadratic = ({ x, y }: Record<string, number>): number => (x - 0.3) ** 2 + 2 * (y + 1.2) ** 2;
+const quadraticSpace: Parameter[] = [{ name: 'x', kind: 'linear', min: -3, max: 3 }, { name: 'y', kind: 'linear', min: -3, max: 3 }];
+
+async function bestOf(method: SearchMethod, objective: (p: Record<string, number>) => number, space: Parameter[], trials: number, seed: number): Promise<number> {
+	return (await search(objective, space, { method, trials, seed })).best?.metric ?? Number.POSITIVE_INFINITY;
+}
+
+const SEEDS = [1, 2, 3, 4, 5];
+
+void describe('Gaussian process', () => {
+	void it('Matérn 5/2 is 1 at distance 0 and decreasing; Cholesky reconstructs the matrix', () => {
+		assert.equal(matern52(0), 1);
+		assert.ok(matern52(0.5) > matern52(1) && matern52(1) > matern52(2));
+		const lower = cholesky([[4, 2], [2, 3]]);
+		assert.deepEqual(lower?.map((row) => row.map((value) => Number(value.toFixed(12)))), [[2, 0], [1, Number(Math.sqrt(2).toFixed(12))]]);
+		assert.equal(cholesky([[1, 2], [2, 1]]), undefined);
+	});
+
+	void it('interpolates a smooth function and is uncertain away from the data', () => {
+		const xs = Array.from({ length: 12 }, (_, i) => [i / 11]);
+		const process = fitGaussianProcess(xs, xs.map(([x]) => Math.sin(6 * x)));
+		const inside = process.predict([0.5]);
+		assert.ok(Math.abs(inside.mean - Math.sin(3)) < 0.05, `mean ${inside.mean}`);
+		assert.ok(process.predict([0.5]).std < process.predict([3]).std);
+	});
+
+	void it('expected improvement grows with uncertainty and with a lower mean', () => {
+		assert.ok(expectedImprovement(0, 1, 0) > expectedImprovement(0, 0.1, 0));
+		assert.ok(expectedImprovement(-1, 0.5, 0) > expectedImprovement(1, 0.5, 0));
+		assert.equal(expectedImprovement(1, 0, 0), 0);
+	});
+});
+
+void describe('search on known functions', () => {
+	void it('Bayes finds the minimum of a 2-D quadratic within 25 evaluations (every seed)', async () => {
+		for (const seed of SEEDS) {
+			const best = await bestOf('bayes', quadratic, quadraticSpace, 25, seed);
+			assert.ok(best < 0.01, `seed ${seed}: best ${best}`);
+		}
+	});
+
+	void it('Bayes gets within 0.1 of Branin\'s minimum within 30 evaluations, and beats random search on average over seeds', async () => {
+		let bayesTotal = 0;
+		let randomTotal = 0;
+		for (const seed of SEEDS) {
+			const bayes = await bestOf('bayes', branin, braninSpace, 30, seed);
+			assert.ok(bayes - BRANIN_MIN < 0.1, `seed ${seed}: best ${bayes}`);
+			bayesTotal += bayes;
+			randomTotal += await bestOf('random', branin, braninSpace, 30, seed);
+		}
+		assert.ok(bayesTotal < randomTotal, `Bayes mean ${bayesTotal / SEEDS.length}, random mean ${randomTotal / SEEDS.length}`);
+	});
+
+	void it('grid covers the space evenly; every method is reproducible with its seed', async () => {
+		const grid = await search(quadratic, quadraticSpace, { method: 'grid', trials: 9, seed: 1 });
+		assert.deepEqual([...new Set(grid.trials.map((trial) => trial.params.x))].sort((a, b) => a - b), [-3, 0, 3]);
+		for (const method of ['random', 'bayes'] as const) {
+			const first = await search(quadratic, quadraticSpace, { method, trials: 8, seed: 7 });
+			const second = await search(quadratic, quadraticSpace, { method, trials: 8, seed: 7 });
+			assert.deepEqual(first.trials.map((trial) => trial.params), second.trials.map((trial) => trial.params));
+		}
+	});
+
+	void it('log and integer parameters are mapped as such; failed trials count as +∞; best-so-far is monotone', async () => {
+		const space: Parameter[] = [{ name: 'lr', kind: 'log', min: 1e-4, max: 1 }, { name: 'hidden', kind: 'int', min: 8, max: 64 }];
+		const result = await search((p) => (p.hidden > 40 ? Number.NaN : Math.abs(Math.log10(p.lr) + 2)), space, { method: 'random', trials: 20, seed: 3 });
+		assert.ok(result.trials.every((trial) => Number.isInteger(trial.params.hidden) && trial.params.lr >= 1e-4 && trial.params.lr <= 1));
+		assert.ok(result.trials.some((trial) => trial.metric === Number.POSITIVE_INFINITY));
+		const curve = bestSoFar(result.trials);
+		assert.ok(curve.every((value, index) => index === 0 || value <= curve[index - 1]));
+	});
+});
