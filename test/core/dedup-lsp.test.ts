@@ -19,8 +19,8 @@ void describe('language server: duplicates and split leakage', () => {
 
 	before(async () => {
 		folder = mkdtempSync(path.join(tmpdir(), 'tunelint-dedup-lsp-'));
-		copyFileSync(path.join(FIXTURES, 'split-leakage', 'train.jsonl'), path.join(folder, 'qa_train.jsonl'));
-		copyFileSync(path.join(FIXTURES, 'split-leakage', 'valid.jsonl'), path.join(folder, 'qa_valid.jsonl'));
+		copyFileSync(path.join(FIXTURES, 'split-leakage', 'pair', 'train.jsonl'), path.join(folder, 'qa_train.jsonl'));
+		copyFileSync(path.join(FIXTURES, 'split-leakage', 'pair', 'valid.jsonl'), path.join(folder, 'qa_valid.jsonl'));
 		copyFileSync(path.join(FIXTURES, 'duplicate-exact', 'bad.jsonl'), path.join(folder, 'copies.jsonl'));
 		client = startInProcess();
 		await initialize(client, pathToFileURL(folder).toString());
@@ -35,7 +35,7 @@ void describe('language server: duplicates and split leakage', () => {
 		const file = path.join(folder, 'qa_valid.jsonl');
 		const uri = pathToFileURL(file).toString();
 		await open(client, uri, readFileSync(file, 'utf8'));
-		const leaks = (await diagnosticsOf(uri)).filter((diagnostic) => diagnostic.code === 'split-leakage' && typeof diagnostic.message === 'string' && diagnostic.message.startsWith('Leak:'));
+		const leaks = (await diagnosticsOf(uri)).filter((diagnostic) => diagnostic.code === 'split-leakage' && typeof diagnostic.message === 'string' && String(diagnostic.message).startsWith('Leak:'));
 		assert.deepEqual(leaks.map((diagnostic) => diagnostic.range.start.line), [0, 2]);
 		assert.equal(leaks[0].relatedInformation?.[0].location.uri, pathToFileURL(path.join(folder, 'qa_train.jsonl')).toString());
 		assert.equal(leaks[0].relatedInformation?.[0].location.range.start.line, 3);

@@ -97,8 +97,8 @@ void describe('duplicate rules on fixtures', () => {
 });
 
 void describe('split-leakage', () => {
-	const train = splitLines(readFileSync(path.join(FIXTURES, 'split-leakage', 'train.jsonl'), 'utf8'));
-	const valid = splitLines(readFileSync(path.join(FIXTURES, 'split-leakage', 'valid.jsonl'), 'utf8'));
+	const train = splitLines(readFileSync(path.join(FIXTURES, 'split-leakage', 'pair', 'train.jsonl'), 'utf8'));
+	const valid = splitLines(readFileSync(path.join(FIXTURES, 'split-leakage', 'pair', 'valid.jsonl'), 'utf8'));
 
 	void it('finds exact and near leaks of prompts, with the other file as related location', () => {
 		const findings = checkSplitLeakage(valid, { name: 'train.jsonl', lines: train }, defaultSettings());
@@ -174,8 +174,8 @@ void describe('CLI: dedup and --against', () => {
 	});
 
 	void it('checks leakage against a named file', async () => {
-		const valid = path.join(FIXTURES, 'split-leakage', 'valid.jsonl');
-		const result = await run(['check', '--category', 'duplicates', '--format', 'json', '--against', path.join(FIXTURES, 'split-leakage', 'train.jsonl'), valid]);
+		const valid = path.join(FIXTURES, 'split-leakage', 'pair', 'valid.jsonl');
+		const result = await run(['check', '--category', 'duplicates', '--format', 'json', '--against', path.join(FIXTURES, 'split-leakage', 'pair', 'train.jsonl'), valid]);
 		const findings = JSON.parse(result.out) as Array<{ ruleId: string; line: number; scope: string }>;
 		assert.deepEqual(findings.filter((finding) => finding.ruleId === 'split-leakage' && finding.scope === 'line').map((finding) => finding.line), [1, 3]);
 	});

@@ -127,27 +127,40 @@ function safeCheck(rule: RecordRule, check: () => LineFindingDraft[]): LineFindi
 	}
 }
 
+/**
+ * Keeps at most `maxProblems` line findings, preferring the more severe: each severity keeps its first
+ * `maxProblems`, and the result takes errors first, then warnings, then infos. Dataset-level findings are few and
+ * always kept. Counts cover every finding.
+ */
 class FindingCollector {
-	readonly findings: Finding[] = [];
 	readonly counts: Record<ReportedSeverity, number> = { error: 0, warning: 0, info: 0 };
-	private lineFindings = 0;
+	private readonly fileFindings: Finding[] = [];
+	private readonly lineFindings: Record<ReportedSeverity, Finding[]> = { error: [], warning: [], info: [] };
+	private lineCount = 0;
 
 	constructor(private readonly maxProblems: number) {}
 
 	get truncated(): boolean {
-		return this.lineFindings > this.maxProblems;
+		return this.lineCount > this.maxProblems;
 	}
 
-	/** Keeps line findings up to the cap; dataset-level findings are few and always kept. */
 	add(finding: Finding): void {
 		this.counts[finding.severity]++;
-		if (finding.scope === 'line') {
-			this.lineFindings++;
-			if (this.lineFindings > this.maxProblems) {
-				return;
-			}
+		if (finding.scope === 'file') {
+			this.fileFindings.push(finding);
+			return;
 		}
-		this.findings.push(finding);
+		this.lineCount++;
+		const kept = this.lineFindings[finding.severity];
+		if (kept.length < this.maxProblems) {
+			kept.push(finding);
+		}
+	}
+
+	/** The kept findings, ordered by position. */
+	findings(): Finding[] {
+		const lines = [...this.lineFindings.error, ...this.lineFindings.warning, ...this.lineFindings.info].slice(0, this.maxProblems);
+		return [...this.fileFindings, ...lines].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
 	}
 }
 
@@ -204,9 +217,8 @@ async function runLint(
 			collector.add(fileFinding(item.rule.id, resolveSeverity(item.rule.defaultSeverity, item.severity, draft.severity), draft));
 		}
 	}
-	collector.findings.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
 	return {
-		findings: collector.findings,
+		findings: collector.findings(),
 		counts: collector.counts,
 		truncated: collector.truncated,
 		lineCount: lineNumber,

@@ -48,17 +48,16 @@ export function isJsonObject(value: JsonValue | undefined): value is JsonObject 
 function describeParseError(body: string, error: unknown, offset: number): ParseError {
 	const raw = error instanceof Error ? error.message : String(error);
 	const column = jsonErrorOffset(body);
-	const found = JSON.stringify(body.slice(column, column + 12));
 	let reason: string;
 	if (/^Unexpected end/.test(raw) || column >= body.length) {
 		reason = 'Unexpected end of the line: the JSON value is incomplete';
 	} else if (/after JSON/.test(raw)) {
-		reason = `Extra text after the JSON value (found ${found}); a line holds exactly one value`;
-	} else if (/^Expected /.test(raw)) {
-		reason = `${raw.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ (?:in|after) JSON at position \d+/, '')} (found ${found})`;
+		reason = `Extra text after the JSON value (found ${JSON.stringify(body.slice(column, column + 12))}); a line holds exactly one value`;
+	} else if (/is not valid JSON$/.test(raw)) {
+		// This V8 message quotes the input around the error; ours names the character and the column instead.
+		reason = `Unexpected character ${JSON.stringify(body[column])}`;
 	} else {
-		// V8's other messages quote the input ("…" is not valid JSON); ours names the character and column instead.
-		reason = `Unexpected ${found}`;
+		reason = raw.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ (?:in|after) JSON at position \d+/, '');
 	}
 	return { message: `${reason} (column ${column + offset + 1})`, column: column + offset };
 }

@@ -1,4 +1,4 @@
-import { CodeActionKind, DiagnosticSeverity, DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import { type WorkDoneProgressReporter, type WorkDoneProgressServerReporter, CodeActionKind, DiagnosticSeverity, DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { DocumentLinter, LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
@@ -178,7 +178,7 @@ export function startServer(connection: Connection): void {
 		return [...quickFixes(params.textDocument.uri, diagnostics, state.result), ...provenance.codeActions(params.textDocument.uri, diagnostics), ...baseline.codeActions(params.textDocument.uri, diagnostics, state.result, splitLines(document.getText()))];
 	});
 
-	connection.onExecuteCommand(async (params, token) => {
+	connection.onExecuteCommand(async (params, token, workDone) => {
 		if (params.command === ACCEPT_FINDING_COMMAND) {
 			return baseline.accept(params.arguments ?? []).then(() => null);
 		}
@@ -203,7 +203,9 @@ export function startServer(connection: Connection): void {
 		if (!uri.startsWith('file:')) {
 			throw new ResponseError(LSPErrorCodes.RequestFailed, `Tunelint can only lint files on disk, not ${uri || 'nothing'}.`);
 		}
-		return lintFileOnDisk(connection, uri, await settingsOf(uri), token, provenance);
+		// The client's own progress (workDoneToken) is used when it sent one, so only one notification shows.
+		const progress = params.workDoneToken === undefined ? await connection.window.createWorkDoneProgress() : workDone;
+		return lintFileOnDisk(connection, uri, await settingsOf(uri), token, provenance, progress);
 	});
 
 	connection.onCodeLens((params) => {
@@ -224,11 +226,11 @@ export function startServer(connection: Connection): void {
 }
 
 /** Streams a file from disk through the engine and pushes its diagnostics, with cancellable progress. */
-async function lintFileOnDisk(connection: Connection, uri: string, { settings }: DocumentSettings, token: CancellationSignal, provenance: ProvenanceService): Promise<StatusParams> {
+async function lintFileOnDisk(connection: Connection, uri: string, { settings }: DocumentSettings, token: CancellationSignal, provenance: ProvenanceService, progress: WorkDoneProgressReporter | WorkDoneProgressServerReporter): Promise<StatusParams> {
 	const file = URI.parse(uri).fsPath;
-	const progress = await connection.window.createWorkDoneProgress();
 	progress.begin('Tunelint: linting file on disk', undefined, file, true);
-	const signal: CancellationSignal = { get isCancellationRequested() { return token.isCancellationRequested || progress.token.isCancellationRequested; } };
+	const progressToken = 'token' in progress ? progress.token : undefined;
+	const signal: CancellationSignal = { get isCancellationRequested() { return token.isCancellationRequested || progressToken?.isCancellationRequested === true; } };
 	const started = performance.now();
 	try {
 		// With a lock file, the same streaming read hashes the file for the provenance rules.

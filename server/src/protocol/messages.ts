@@ -10,8 +10,9 @@ export interface ClientSettings {
 	rules: Record<string, string>;
 	/** Rule id → thresholds and options, e.g. { "token-limit": { "limit": 8192 } }. */
 	ruleOptions: Record<string, Record<string, unknown>>;
-	fields: { text: string[]; label: string[] };
-	maxProblems: number;
+	/** Sent only when the user set them, so that the config file's values are not overridden by defaults. */
+	fields?: { text: string[]; label: string[] };
+	maxProblems?: number;
 	/** Path of the shared config file, relative to the workspace folder; `.tunelintrc.json` by default. */
 	configFile: string;
 }

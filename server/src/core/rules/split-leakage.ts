@@ -11,9 +11,9 @@ const RULE_ID = 'split-leakage';
 
 /**
  * Records shared between a training file and its validation or test file make every validation figure optimistic.
- * This rule needs a second file, so the single-file engine runs nothing for it: the CLI (`--against FILE`) and the
- * language server (files paired by name, see `splitCompanions`) call `checkSplitLeakage` with both files. It is
- * registered so that its severity and options are configured like any other rule.
+ * This rule needs a second file. The CLI (`--against FILE`) and the language server (files paired by name, see
+ * `splitCompanions`) call `checkSplitLeakage` with both files; inside the single-file engine the rule runs only when
+ * the companion's lines are passed in its options (`companion: {name, lines}`), which is how its fixtures test it.
  */
 export const splitLeakage: FileRule = {
 	kind: 'file',
@@ -21,8 +21,24 @@ export const splitLeakage: FileRule = {
 	category: 'duplicates',
 	description: 'A record of this file also appears, exactly or nearly, in its paired training or validation/test file.',
 	defaultSeverity: 'warning',
-	start() {
-		return { add() {}, finish: () => [] };
+	start(options, settings) {
+		const companion = options.raw('companion') as CompanionFile | undefined;
+		if (companion === undefined || typeof companion.name !== 'string' || !Array.isArray(companion.lines)) {
+			return { add() {}, finish: () => [] };
+		}
+		const lines: string[] = [];
+		return {
+			add(entry) {
+				lines[entry.line] = entry.parsed.text;
+			},
+			finish: () => checkSplitLeakage(Array.from(lines, (line) => line ?? ''), companion, settings).map((finding) => ({
+				message: finding.message,
+				...(finding.scope === 'line' ? { range: finding.range } : {}),
+				...(finding.data === undefined ? {} : { data: finding.data }),
+				...(finding.fix === undefined ? {} : { fix: finding.fix }),
+				...(finding.related === undefined ? {} : { related: finding.related }),
+			})),
+		};
 	},
 };
 
