@@ -84,7 +84,7 @@ export async function screenshot(page, name) {
  * @returns {Promise<Array<{ severity: string, message: string, source: string, code: string, line: number, column: number }>>}
  */
 export async function readProblems(page, fileName, { expectedCount, timeoutMs = 30_000 } = {}) {
-	await showProblemsPanel(page);
+	await showProblemsPanel(page, fileName);
 	const readRows = () => page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, wantedFile) => {
 		const problems = [];
 		let currentFile = '';
@@ -119,14 +119,26 @@ export async function readProblems(page, fileName, { expectedCount, timeoutMs = 
 	return problems;
 }
 
-/** Opens the Problems panel and makes it tall enough that its virtual list draws every row of a small fixture. */
-export async function showProblemsPanel(page) {
+/**
+ * Opens the Problems panel, makes it tall enough that its virtual list draws every row of a small fixture, and
+ * filters it to one file (the filter box takes globs), so rows of other files cannot push that file's rows out of view.
+ */
+export async function showProblemsPanel(page, fileName) {
 	if (!(await page.locator('.markers-panel').isVisible())) {
 		await page.keyboard.press('Control+Shift+M');
 		await page.locator('.markers-panel').waitFor();
 	}
-	if (!(await page.locator('.part.panel.maximized, .monaco-workbench.maximized-panel').count())) {
+	const panelShare = await page.evaluate(() => {
+		const panel = document.querySelector('.part.panel');
+		return panel ? panel.getBoundingClientRect().height / window.innerHeight : 0;
+	});
+	// "Toggle" flips the state, so look at the panel's height first: maximized, it fills most of the window.
+	if (panelShare < 0.6) {
 		await runCommand(page, 'View: Toggle Maximized Panel');
+	}
+	if (fileName !== undefined) {
+		const filter = page.locator('.viewpane-filter input').first();
+		await filter.fill(`**/${fileName}`);
 	}
 }
 
