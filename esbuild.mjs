@@ -24,6 +24,7 @@ const LAZY_BUNDLES = [
 	{ filter: /^gpt-tokenizer\/encoding\/o200k_base$/, entry: 'node_modules/gpt-tokenizer/cjs/encoding/o200k_base.js', outfile: 'server/out/o200k_base.js' },
 	{ filter: /^\.\/train(\.js)?$/, importer: /server[\\/]src[\\/]cli[\\/]main\.ts$/, entry: 'server/src/cli/train.ts', outfile: 'server/out/cliTrain.js' },
 	{ filter: /^\.\/drift(\.js)?$/, importer: /server[\\/]src[\\/]cli[\\/]main\.ts$/, entry: 'server/src/cli/drift.ts', outfile: 'server/out/cliDrift.js' },
+	{ filter: /^\.\/tune(\.js)?$/, importer: /server[\\/]src[\\/]cli[\\/]main\.ts$/, entry: 'server/src/cli/tune.ts', outfile: 'server/out/cliTune.js' },
 ];
 
 const lazyBundles = {

@@ -29,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
 	stats: runStats,
 	log: runLog,
 	drift: async (argv, io) => (await import('./drift.js')).runDrift(argv, io),
+	tune: async (argv, io) => (await import('./tune.js')).runTune(argv, io),
 };
 
 const USAGE = `Usage: tunelint <command> [options]
@@ -44,6 +45,7 @@ Commands:
   split FILE          write a stratified, seeded, leak-free train/validation split
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
   stats FILE          profile snapshot of a dataset (--out stats.json), for drift
+  tune FILE           hyper-parameter search of the proxy model (--method grid|random|bayes --trials N)
   log FILE            training and validation curves of a real fine-tune's log, overfitting, early stopping
   drift A B           drift between two datasets or snapshots (labels, lengths, vocabulary, groups, domain classifier)
 
