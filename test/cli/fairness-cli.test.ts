@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { main } from '../../server/src/cli/main';
 import { FIXTURES } from '../helpers/paths';
+import { tunelint as bundled } from './cliHarness';
 
 /** One in-process run of the CLI (fast: no bundle, no child process); every run names its config, so none is searched for. */
 async function tunelint(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -90,6 +91,17 @@ void describe('tunelint augment --counterfactual', () => {
 		const bare = await tunelint('augment', data, '--config', config);
 		assert.equal(bare.code, 2);
 		assert.match(bare.stderr, /--counterfactual/);
+	});
+});
+
+void describe('the bundled CLI (server/out/cli.js)', () => {
+	void it('runs fairness and augment, and lists them in its usage', async () => {
+		const { folder, data } = workspace(GENDER_SKEW);
+		assert.match((await bundled(['--help'], folder)).stdout, /fairness FILE[\s\S]*augment FILE --counterfactual/);
+		assert.match((await bundled(['fairness', data], folder)).stdout, /\| gender\/female \| rejected \|/);
+		const augment = await bundled(['augment', data, '--counterfactual'], folder);
+		assert.equal(augment.code, 0, augment.stderr);
+		assert.equal(readFileSync(path.join(folder, 'data.counterfactual.jsonl'), 'utf8').trimEnd().split('\n').length, 160);
 	});
 });
 
