@@ -52,8 +52,9 @@ export function fixAll(uri: string, result: LintResult): CodeAction | undefined 
 		if (fix?.safe !== true) {
 			continue;
 		}
-		const spans = fix.edits.map((edit): [number, number] => [edit.line, edit.endLine]);
-		if (spans.some(([start, end]) => taken.some(([s, e]) => start <= e && s <= end))) {
+		// Half-open line spans: deleting line 2 ([2, 3)) and deleting line 3 ([3, 4)) do not overlap.
+		const spans = fix.edits.map((edit): [number, number] => [edit.line, edit.endColumn === 0 && edit.endLine > edit.line ? edit.endLine : edit.endLine + 1]);
+		if (spans.some(([start, end]) => taken.some(([s, e]) => start < e && s < end))) {
 			continue;
 		}
 		taken.push(...spans);
