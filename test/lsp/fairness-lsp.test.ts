@@ -84,7 +84,7 @@ void describe('lexiconFile through the LSP settings', () => {
 
 	const messages = async (): Promise<string[]> => {
 		const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
-		return report.items.filter((item) => item.code === 'group-label-association' || item.code === 'demographic-representation').map((item) => item.message);
+		return report.items.filter((item) => item.code === 'group-label-association' || item.code === 'demographic-representation').map((item) => (typeof item.message === 'string' ? item.message : item.message.value));
 	};
 
 	void it('reads the lexicon named by the config file, relative to it', async () => {
