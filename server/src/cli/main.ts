@@ -8,6 +8,7 @@ import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
 import { runLog } from './log';
 import { runRebalance } from './rebalance';
+import { runRedTeam } from './redteam';
 import { runSplit } from './split';
 import { runStats } from './stats';
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
 	lock: runLock,
 	dedup: runDedup,
 	rebalance: runRebalance,
+	redteam: runRedTeam,
 	split: runSplit,
 	// TensorFlow.js is loaded only for this command (its own bundle), so that `check` starts fast.
 	train: async (argv, io) => (await import('./train.js')).runTrain(argv, io),
@@ -42,6 +44,7 @@ Commands:
   lock add|update|verify|list   provenance lock of dataset files (see tunelint lock --help)
   dedup FILE --out F  write a copy without exact (and with --near, near) duplicates
   rebalance FILE      write a rebalanced copy (--strategy under|over|reweigh)
+  redteam FILE --attack A   write a poisoned copy + ground truth, print each rule's recall on it
   split FILE          write a stratified, seeded, leak-free train/validation split
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
   stats FILE          profile snapshot of a dataset (--out stats.json), for drift
