@@ -291,3 +291,35 @@ export async function clearNotifications(page) {
 	await runCommand(page, 'Notifications: Clear All Notifications');
 	await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'detached' });
 }
+
+/** Finds the frame (e.g. the inner frame of a webview) that holds an element matching `selector`. */
+export async function findFrameWith(page, selector, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		for (const frame of page.frames()) {
+			if ((await frame.locator(selector).count().catch(() => 0)) > 0) {
+				return frame;
+			}
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`no frame shows ${selector} after ${timeoutMs} ms`);
+		}
+		await delay(250);
+	}
+}
+
+/** Waits until at least `minimum` canvases of a frame have painted pixels, and returns how many have. */
+export async function waitForDrawnCanvases(frame, minimum, timeoutMs) {
+	const handle = await frame.waitForFunction((wanted) => {
+		const drawn = [...document.querySelectorAll('canvas')].filter((canvas) => {
+			if (canvas.width === 0 || canvas.height === 0) {
+				return false;
+			}
+			const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+			// Any pixel that is not fully transparent means the chart drew something.
+			return pixels !== undefined && pixels.some((value, index) => index % 4 === 3 && value !== 0);
+		}).length;
+		return drawn >= wanted ? drawn : 0;
+	}, minimum, { timeout: timeoutMs });
+	return handle.jsonValue();
+}

@@ -16,6 +16,7 @@ import {
 	applyQuickFix,
 	clearNotifications,
 	clickNotificationButton,
+	findFrameWith,
 	goToLine,
 	hidePanel,
 	hoverSquiggle,
@@ -25,6 +26,7 @@ import {
 	runExplorerContextCommand,
 	saveActiveEditor,
 	screenshot,
+	waitForDrawnCanvases,
 	waitForFileContent,
 	waitForNotification,
 } from './workbench.mjs';
@@ -143,6 +145,21 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			const restored = await waitForFileContent(path, (content) => content.equals(original));
 			assert.ok(restored.equals(original), 'undo restores the file byte for byte');
 			await page.locator('.editor-instance .squiggly-warning').first().waitFor();
+		});
+	});
+
+	it('"Tunelint: Audit Dataset" opens the report and its charts draw', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+		const { page } = session;
+		await hidePanel(page);
+		await openFile(page, 'sentiment.jsonl');
+		await withScreenshot(page, '4-audit-report', async () => {
+			await runCommand(page, 'Tunelint: Audit Dataset');
+			await page.locator('.tabs-container .tab', { hasText: 'Audit: sentiment.jsonl' }).waitFor({ timeout: 60_000 });
+			const report = await findFrameWith(page, 'canvas', 60_000);
+			const drawn = await waitForDrawnCanvases(report, 1, 60_000);
+			assert.ok(drawn >= 1, `${drawn} charts drew`);
+			// The charts sit below the summary; bring the first one into the screenshot.
+			await report.locator('canvas').first().scrollIntoViewIfNeeded();
 		});
 	});
 
