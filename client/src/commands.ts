@@ -10,6 +10,9 @@ import { addCounterfactualExamples, auditDemographicSkew } from './commands/fair
 import { lockAdd, lockList, lockUpdate, lockVerify, showLockedDiff } from './commands/lock';
 import { rebalance, splitDataset } from './commands/rebalance';
 import { trainProxy } from './commands/train';
+import { compareDatasets } from './commands/drift';
+import { openTrainingLog } from './commands/log';
+import { searchHyperparameters } from './commands/tune';
 import { lintFileOnDisk } from './lintFileOnDisk';
 
 /** What VS Code calls when a command runs. */
@@ -32,6 +35,9 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.auditDemographicSkew': { needsServer: true, create: auditDemographicSkew },
 	'tunelint.addCounterfactualExamples': { needsServer: true, create: addCounterfactualExamples },
 	'tunelint.trainProxy': { needsServer: false, create: trainProxy },
+	'tunelint.searchHyperparameters': { needsServer: false, create: searchHyperparameters },
+	'tunelint.compareDatasets': { needsServer: false, create: compareDatasets },
+	'tunelint.openTrainingLog': { needsServer: false, create: openTrainingLog },
 	'tunelint.lockAdd': { needsServer: true, create: lockAdd },
 	'tunelint.lockUpdate': { needsServer: true, create: lockUpdate },
 	'tunelint.lockVerify': { needsServer: true, create: lockVerify },
