@@ -2,7 +2,7 @@
 // at equal budgets over 5 seeds, on a seeded 4,000-record sample of sst2_train (the proxy trained per trial; the full
 // 67k records would take hours on a shared 2-core machine). Reference: random search in the same run. Reports, per
 // method, the mean best after k trials, and how many trials Bayes needs on average to reach random's final best.
-// BENCH_TUNE_TRIALS (default 12) and BENCH_TUNE_RECORDS (default 4000) change the budget.
+// BENCH_TUNE_TRIALS (default 12), BENCH_TUNE_RECORDS (default 4000) and BENCH_TUNE_SEEDS (default 5) change the budget.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import { BENCH_DIR, ROOT } from './lib.mjs';
 const FILE = path.join(ROOT, '..', 'shared', 'datasets', 'classification', 'sst2_train.jsonl');
 const TRIALS = Number(process.env.BENCH_TUNE_TRIALS ?? 12);
 const RECORDS = Number(process.env.BENCH_TUNE_RECORDS ?? 4000);
-const SEEDS = [1, 2, 3, 4, 5];
+const SEEDS = [1, 2, 3, 4, 5].slice(0, Number(process.env.BENCH_TUNE_SEEDS ?? 5));
 const METHODS = ['grid', 'random', 'bayes'];
 
 if (!existsSync(FILE)) {
