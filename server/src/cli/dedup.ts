@@ -6,6 +6,7 @@ import { DEFAULT_NEAR_DUPLICATE_OPTIONS } from '../core/dedup/nearDuplicates';
 import { planDeduplication, type DedupPlan } from '../core/dedup/plan';
 import { COMPARE_MODES, nearDuplicateOptions, type CompareMode } from '../core/dedup/recordText';
 import { RuleOptions } from '../core/rule';
+import { TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { ConfigError, loadSettings } from './config';
 import { UsageError, type CliIo } from './io';
 
@@ -23,7 +24,7 @@ Options:
   --keep first|longest          which record of a near-duplicate cluster to keep (default first)
   --compare whole|prompt|answer compare whole records (default), prompts only or answers only
   --report FILE                 write the dropped lines as JSON Lines instead of printing them
-  --force                       overwrite an existing --out file
+  --force                       overwrite an existing --out (or --report) file
   --config FILE                 use this config file instead of the nearest .tunelintrc.json`;
 
 /** `tunelint dedup`: plans the removal, writes the kept lines to --out, reports the dropped ones. */
@@ -73,8 +74,11 @@ export async function runDedup(argv: string[], io: CliIo): Promise<number> {
 		}
 		nearOptions.threshold = threshold;
 	}
-	if (!values.force && (await exists(values.out))) {
-		throw new UsageError(`${values.out} exists; pass --force to overwrite it`);
+	// Checked before the work so a long run does not end in a refusal; writeNewFile checks again when it writes.
+	for (const target of [values.out, values.report]) {
+		if (target !== undefined && !values.force && (await exists(target))) {
+			throw new UsageError(`${target} exists; pass --force to overwrite it`);
+		}
 	}
 	const bytes = await fs.readFile(input).catch((error: NodeJS.ErrnoException) => {
 		throw new ConfigError(`${input}: cannot read the file: ${error.code === 'EISDIR' ? 'is a directory' : error.message}`);
@@ -85,11 +89,21 @@ export async function runDedup(argv: string[], io: CliIo): Promise<number> {
 		settings,
 		{ compare: values.compare as CompareMode, near: values.near, nearOptions, keep: values.keep },
 	);
-	await fs.writeFile(values.out, joinKept(bytes, lines, plan));
 	const report = plan.dropped.map((item) => JSON.stringify({ line: item.line + 1, keptLine: item.keptLine + 1, reason: item.reason, similarity: Number(item.similarity.toFixed(4)) }));
-	if (values.report !== undefined) {
-		await fs.writeFile(values.report, report.length === 0 ? '' : `${report.join('\n')}\n`);
-	} else if (report.length > 0) {
+	// Written through a temporary file and a rename, so a crash never leaves a half-written copy or report.
+	try {
+		await writeNewFile(values.out, joinKept(bytes, lines, plan), { overwrite: values.force, inputs: [input] });
+		if (values.report !== undefined) {
+			await writeNewFile(values.report, report.length === 0 ? '' : `${report.join('\n')}\n`, { overwrite: values.force, inputs: [input, values.out] });
+		}
+	} catch (error) {
+		if (error instanceof TargetExistsError) {
+			io.err(`tunelint: ${error.message}`);
+			return 2;
+		}
+		throw error;
+	}
+	if (values.report === undefined && report.length > 0) {
 		io.out(report.join('\n'));
 	}
 	const exact = plan.dropped.filter((item) => item.reason === 'exact').length;
