@@ -48,7 +48,8 @@ function distributionCharts(data: AuditData, showLines: ShowLines): HTMLElement[
 }
 
 function histogramFigure(id: string, title: string, histogram: Histogram, color: 'green' | 'purple', showLines: ShowLines): HTMLElement {
-	const label = (bin: Histogram['bins'][number], index: number): string => (index === histogram.bins.length - 1 ? `≥ ${formatCount(bin.from)}` : `${formatCount(bin.from)}–${formatCount(bin.to - 1)}`);
+	const label = (bin: Histogram['bins'][number], index: number): string => (index === histogram.bins.length - 1 ? `≥ ${formatCount(bin.from)}`
+		: bin.to - 1 === bin.from ? formatCount(bin.from) : `${formatCount(bin.from)}–${formatCount(bin.to - 1)}`);
 	return chartFigure({
 		id,
 		title,
