@@ -159,7 +159,7 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			const drawn = await waitForDrawnCanvases(report, 1, 60_000);
 			assert.ok(drawn >= 1, `${drawn} charts drew`);
 			// The charts sit below the summary; bring the first one into the screenshot.
-			await report.locator('canvas').first().scrollIntoViewIfNeeded();
+			await report.evaluate(() => document.querySelector('canvas')?.scrollIntoView({ block: 'center' }));
 		});
 	});
 
