@@ -7,6 +7,7 @@ import { SplitLeakageService } from './leakage';
 import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
 import { promises as fs } from 'node:fs';
 import { BALANCE_COMMANDS, planBalanceCommand } from './balanceCommands';
+import { DEDUP_COMMANDS, planDedupCommand } from './dedupCommands';
 import { FAIRNESS_COMMANDS, fairnessCommand } from './fairnessCommands';
 import { FIX_ALL_KIND, fixAll, quickFixes } from './codeActions';
 import { registerAudit } from './audit';
@@ -190,6 +191,13 @@ export function startServer(connection: Connection): void {
 			const open = documents.get(uri);
 			const text = open?.getText() ?? (uri.startsWith('file:') ? await fs.readFile(URI.parse(uri).fsPath, 'utf8') : '');
 			return planBalanceCommand(params.command, params.arguments ?? [], { text }, (await settingsOf(uri)).settings) ?? null;
+		}
+		if (DEDUP_COMMANDS.includes(params.command)) {
+			// The plan is made on the open document (its version lets the client refuse a stale plan), else on the disk file.
+			const uri = String(params.arguments?.[0] ?? '');
+			const open = documents.get(uri);
+			const text = open?.getText() ?? (uri.startsWith('file:') ? await fs.readFile(URI.parse(uri).fsPath, 'utf8') : '');
+			return planDedupCommand(params.command, params.arguments ?? [], { text, version: open?.version ?? null }, (await settingsOf(uri)).settings) ?? null;
 		}
 		if (FAIRNESS_COMMANDS.includes(params.command)) {
 			const uri = String(params.arguments?.[0] ?? '');
