@@ -12,6 +12,11 @@ export interface RuleMeta {
 	defaultSeverity: ReportedSeverity;
 	/** Rules that are off unless a user turns them on (e.g. noisy or environment-specific checks). */
 	offByDefault?: boolean;
+	/**
+	 * Rules whose whole-file step costs seconds on large files (they refit a model over every record). The editor runs
+	 * them when a document is opened or saved rather than on every keystroke; the CLI always runs them.
+	 */
+	expensive?: boolean;
 }
 
 /**

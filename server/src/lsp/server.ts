@@ -1,7 +1,7 @@
 import { type WorkDoneProgressReporter, type WorkDoneProgressServerReporter, CodeActionKind, DiagnosticSeverity, DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, type Connection, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { DocumentLinter, LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
+import { LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
 import { ProvenanceService } from '../provenance/lsp';
 import { SplitLeakageService } from './leakage';
 import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
@@ -14,6 +14,7 @@ import { registerAudit } from './audit';
 import { ACCEPT_FINDING_COMMAND, BaselineService } from './baseline';
 import { summaryLenses } from './codeLens';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
+import { TieredLinter } from './tieredLinter';
 import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
 
 /** Lets the event loop run between chunks of lines, so cancellation and other requests get through. */
@@ -33,7 +34,7 @@ interface DocumentState {
  */
 export function startServer(connection: Connection): void {
 	const documents = new TextDocuments(TextDocument);
-	const linters = new Map<string, DocumentLinter>();
+	const linters = new Map<string, TieredLinter>();
 	const states = new Map<string, DocumentState>();
 	const settingsCache = new Map<string, Promise<DocumentSettings>>();
 	const reportedProblems = new Set<string>();
@@ -86,7 +87,7 @@ export function startServer(connection: Connection): void {
 		canRefreshCodeLens = params.capabilities.workspace?.codeLens?.refreshSupport === true;
 		return {
 			capabilities: {
-				textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+				textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
 				diagnosticProvider: { identifier: 'tunelint', interFileDependencies: false, workspaceDiagnostics: false },
 				hoverProvider: true,
 				codeLensProvider: { resolveProvider: false },
@@ -123,7 +124,7 @@ export function startServer(connection: Connection): void {
 		}
 		let linter = linters.get(uri);
 		if (linter === undefined) {
-			linter = new DocumentLinter(settings);
+			linter = new TieredLinter(settings);
 			linters.set(uri, linter);
 		}
 		const started = performance.now();
@@ -220,6 +221,9 @@ export function startServer(connection: Connection): void {
 		const state = states.get(params.textDocument.uri);
 		return state === undefined ? [] : summaryLenses(params.textDocument.uri, state.result);
 	});
+
+	// Expensive rules run again when the user saves (the client also pulls diagnostics on save).
+	documents.onDidSave((event) => linters.get(event.document.uri)?.requestFull());
 
 	documents.onDidClose((event) => {
 		linters.delete(event.document.uri);

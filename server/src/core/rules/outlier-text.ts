@@ -18,6 +18,7 @@ export const outlierText: FileRule = {
 	category: 'poisoning',
 	description: 'A record whose text is unlike the rest of the file: many special characters, another script, or high character-level surprise.',
 	defaultSeverity: 'info',
+	expensive: true,
 	start(options, settings) {
 		const maxSpecial = options.number('maxSpecialShare', 0.2);
 		const k = options.number('iqrMultiplier', 2);
