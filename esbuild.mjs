@@ -1,5 +1,5 @@
 // Bundles the extension client, the language server and the CLI. `node esbuild.mjs --watch` rebuilds on change.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -57,4 +57,10 @@ if (watch) {
 } else {
 	await Promise.all(contexts.map((context) => context.rebuild()));
 	await Promise.all(contexts.map((context) => context.dispose()));
+}
+
+// The wasm backend loads its binaries from beside the bundle when the npm package is not installed (a packaged .vsix).
+const wasmDist = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+for (const name of existsSync(wasmDist) ? readdirSync(wasmDist).filter((file) => file.endsWith('.wasm')) : []) {
+	copyFileSync(`${wasmDist}/${name}`, `server/out/${name}`);
 }
