@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { AuditData } from '../../server/src/core/audit';
+import { auditHtml } from '../../server/src/audit/reportPage';
 import { main } from '../../server/src/cli/main';
 import { FIXTURES, REPO_ROOT, SHARED_DATASETS } from '../helpers/paths';
 
@@ -54,7 +55,7 @@ interface Observed {
 	errors: string[];
 }
 
-async function openReport(browser: Browser, html: string): Promise<{ page: Page; observed: Observed }> {
+async function openReport(browser: Browser, html: string, initScript?: string): Promise<{ page: Page; observed: Observed }> {
 	const observed: Observed = { dialogs: [], requests: [], errors: [] };
 	const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
 	page.on('dialog', (dialog) => {
@@ -73,6 +74,9 @@ async function openReport(browser: Browser, html: string): Promise<{ page: Page;
 	// Collected by the test harness (CDP), outside the page's CSP: every violation, whoever caused it.
 	await page.addInitScript(`window.violations = [];
 		document.addEventListener('securitypolicyviolation', (event) => window.violations.push(event.violatedDirective + ' ' + event.blockedURI));`);
+	if (initScript !== undefined) {
+		await page.addInitScript(initScript);
+	}
 	await page.goto(`file://${html}`);
 	await page.waitForSelector('html[data-rendered="true"]', { timeout: 20_000 });
 	return { page, observed };
@@ -175,6 +179,23 @@ void describe('HTML audit report in Chromium', { skip: SKIP }, () => {
 		assert.equal(await page.locator('th[aria-sort="ascending"]').textContent(), 'Rule');
 		mkdirSync(ARTIFACTS, { recursive: true });
 		await page.screenshot({ path: path.join(ARTIFACTS, 'audit-xss.png'), fullPage: true });
+	});
+
+	void it('in a webview, posts "open" for a clicked line and re-renders on a data message', async () => {
+		const html = path.join(work, 'webview.html');
+		writeFileSync(html, auditHtml(data, readFileSync(BUNDLE, 'utf8'), 'webview'));
+		// A stand-in for the VS Code webview API, which records what the report posts.
+		const fake = 'window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (message) => window.posted.push(message) });';
+		const webview = await openReport(browser, html, fake);
+		const first = data.findings.find((finding) => finding.scope === 'line');
+		assert.ok(first !== undefined);
+		await webview.page.locator('#findings-table button.line-link').first().click();
+		assert.deepEqual(await webview.page.evaluate('window.posted'), [{ type: 'ready' }, { type: 'open', line: first.line }]);
+		const fewer = { ...data, findings: data.findings.slice(0, 3) };
+		await webview.page.evaluate(`window.postMessage({ type: 'data', data: ${JSON.stringify(fewer)} }, '*')`);
+		await webview.page.waitForFunction('document.querySelectorAll("#findings-table tbody tr").length === 3');
+		assert.deepEqual([...webview.observed.errors, ...webview.observed.requests, ...webview.observed.dialogs], []);
+		await webview.page.close();
 	});
 });
 
