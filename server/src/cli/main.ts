@@ -3,6 +3,7 @@ import { runAugment } from './augment';
 import { CHECK_USAGE, runCheck } from './check';
 import { ConfigError } from './config';
 import { runDedup } from './dedup';
+import { runForget } from './forget';
 import { runFairness } from './fairness';
 import { processIo, UsageError, type CliIo } from './io';
 import { runLock } from './lock';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
 	train: async (argv, io) => (await import('./train.js')).runTrain(argv, io),
 	stats: runStats,
 	log: runLog,
+	forget: runForget,
 	drift: async (argv, io) => (await import('./drift.js')).runDrift(argv, io),
 	tune: async (argv, io) => (await import('./tune.js')).runTune(argv, io),
 };
@@ -49,6 +51,7 @@ Commands:
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
   stats FILE          profile snapshot of a dataset (--out stats.json), for drift
   tune FILE           hyper-parameter search of the proxy model (--method grid|random|bayes --trials N)
+  forget --base B --target T   catastrophic-forgetting probe with mitigations (replay, L2-SP, EWC, distillation)
   log FILE            training and validation curves of a real fine-tune's log, overfitting, early stopping
   drift A B           drift between two datasets or snapshots (labels, lengths, vocabulary, groups, domain classifier)
 

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+
+import { TrainingInputError } from '../training/examples';
+import { DEFAULT_FORGET_OPTIONS, type ForgetReport, probeForgetting } from '../training/forget/probe';
+import { loadSettings } from './config';
+import { type CliIo, UsageError } from './io';
+import { readText } from './stats';
+
+export const FORGET_USAGE = `Usage: tunelint forget --base BASE.jsonl --target NEW.jsonl [options]
+
+Catastrophic-forgetting probe: trains a shared encoder with a head on BASE, then fine-tunes on NEW (its own head;
+the label sets may differ) with each mitigation from the same start, and reports the base task's accuracy before
+and after (retention = after / before) with the new task's accuracy: plain fine-tune, replay (r swept), L2-SP, EWC
+(diagonal Fisher on base data), and distillation of the base head's outputs on the new inputs. Seeded.
+
+Options:
+  --seed N            (default ${DEFAULT_FORGET_OPTIONS.seed})
+  --max-records N     seeded sample per task (default ${DEFAULT_FORGET_OPTIONS.maxRecords})
+  --format text|json  (default text)
+  --config FILE       config file (field names)
+
+JSON: {base: {before, …}, rows: [{method, params, retention, baseAfter, newTask}], …}.`;
+
+/** `tunelint forget`: the catastrophic-forgetting probe. */
+export async function runForget(argv: string[], io: CliIo): Promise<number> {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			base: { type: 'string' },
+			target: { type: 'string' },
+			seed: { type: 'string' },
+			'max-records': { type: 'string' },
+			format: { type: 'string', default: 'text' },
+			config: { type: 'string' },
+			help: { type: 'boolean', default: false },
+		},
+	});
+	if (values.help) {
+		io.out(FORGET_USAGE);
+		return 0;
+	}
+	if (values.base === undefined || values.target === undefined || positionals.length > 0) {
+		throw new UsageError('forget needs --base BASE.jsonl and --target NEW.jsonl (and no other files)');
+	}
+	if (values.format !== 'text' && values.format !== 'json') {
+		throw new UsageError(`unknown --format "${values.format}" (use text or json)`);
+	}
+	const seed = whole(values.seed, '--seed', DEFAULT_FORGET_OPTIONS.seed, 0);
+	const maxRecords = whole(values['max-records'], '--max-records', DEFAULT_FORGET_OPTIONS.maxRecords, 20);
+	const { settings } = await loadSettings(values.config, process.cwd());
+	const base = { file: values.base, text: await readText(values.base) };
+	const target = { file: values.target, text: await readText(values.target) };
+	let report: ForgetReport;
+	try {
+		report = probeForgetting(base, target, settings.fields, { ...DEFAULT_FORGET_OPTIONS, seed, maxRecords });
+	} catch (error) {
+		if (error instanceof TrainingInputError) {
+			io.err(`tunelint: ${error.message}`);
+			return 2;
+		}
+		throw error;
+	}
+	io.out(values.format === 'json' ? JSON.stringify(report, null, 2) : textReport(report));
+	return 0;
+}
+
+function textReport(report: ForgetReport): string {
+	return [
+		`base ${report.base.file}: accuracy ${report.base.before.toFixed(3)} before fine-tuning on ${report.target.file}`,
+		'',
+		'| method | params | retention | base after | new task |',
+		'|---|---|---|---|---|',
+		...report.rows.map((row) => `| ${row.method} | ${Object.entries(row.params).map(([name, value]) => `${name} ${value}`).join(', ') || '-'} | ${row.retention.toFixed(3)} | ${row.baseAfter.toFixed(3)} | ${row.newTask.toFixed(3)} |`),
+	].join('\n');
+}
+
+function whole(value: string | undefined, flag: string, fallback: number, minimum: number): number {
+	if (value === undefined) {
+		return fallback;
+	}
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < minimum) {
+		throw new UsageError(`${flag} needs a whole number of at least ${minimum}, not "${value}"`);
+	}
+	return parsed;
+}

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+import { main } from '../../server/src/cli/main';
+import { FIXTURES } from '../helpers/paths';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+	let out = '';
+	let err = '';
+	const code = await main(args, { out: (text) => (out += text), err: (text) => (err += text) });
+	return { code, out, err };
+}
+
+void describe('tunelint forget', () => {
+	void it('reports the base task before, and one row per mitigation with retention and new-task accuracy, reproducibly', async () => {
+		const args = ['forget', '--base', path.join(FIXTURES, 'drift', 'reference.jsonl'), '--target', path.join(FIXTURES, 'training', 'sentiment.jsonl'), '--format', 'json', '--seed', '5'];
+		const result = await run(...args);
+		assert.equal(result.code, 0, result.err);
+		const report = JSON.parse(result.out) as { base: { before: number }; rows: { method: string; params: object; retention: number; newTask: number }[] };
+		assert.ok(report.base.before > 0.8, `base accuracy ${report.base.before}`);
+		assert.deepEqual([...new Set(report.rows.map((row) => row.method))], ['plain', 'replay', 'l2-sp', 'ewc', 'distillation']);
+		assert.ok(report.rows.every((row) => row.retention >= 0 && row.newTask >= 0 && row.newTask <= 1));
+		assert.equal((await run(...args)).out, result.out, 'seeded: the same table');
+	});
+
+	void it('needs both files', async () => {
+		const result = await run('forget', '--base', 'a.jsonl');
+		assert.equal(result.code, 2);
+		assert.match(result.err, /--target/);
+	});
+});
