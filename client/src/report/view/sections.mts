@@ -117,7 +117,7 @@ function duplicatesSection(data: AuditData, showLines: ShowLines): HTMLElement {
 		series: [{ label: 'exact', values: sizes.map((row) => row.exact), color: 'red' }, { label: 'near', values: sizes.map((row) => row.near), color: 'orange' }],
 		xTitle: 'records per cluster',
 		yTitle: 'clusters',
-		onActivate: (index) => showLines({ title: `clusters of ${sizes[index].size} records`, lines: data.findings.filter((finding) => finding.ruleId.startsWith('duplicate-') && finding.scope === 'line').map((finding) => finding.line) }),
+		onActivate: (index) => showLines({ title: `clusters of ${sizes[index].size} records`, lines: sizes[index].lines }),
 	});
 	const list = duplicates.biggest.map((cluster) => {
 		const open = h('button', { type: 'button', class: 'clear' }, 'Show these records');

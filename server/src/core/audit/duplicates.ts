@@ -2,6 +2,8 @@ import type { Finding } from '../types';
 import type { DuplicateSummary } from './types';
 
 const BIGGEST = 10;
+/** Lines listed per cluster size, for click-to-filter. */
+const MAX_SIZE_LINES = 500;
 
 interface Cluster {
 	kind: 'exact' | 'near';
@@ -38,10 +40,11 @@ export function linesOfBiggestClusters(findings: readonly Finding[]): Set<number
 /** Cluster counts, the size distribution and the biggest clusters with their first record's text. */
 export function duplicateSummary(findings: readonly Finding[], texts: ReadonlyMap<number, string>): DuplicateSummary {
 	const clusters = clustersOf(findings);
-	const sizes = new Map<number, { size: number; exact: number; near: number }>();
+	const sizes = new Map<number, { size: number; exact: number; near: number; lines: number[] }>();
 	for (const cluster of clusters) {
-		const row = sizes.get(cluster.size) ?? { size: cluster.size, exact: 0, near: 0 };
+		const row = sizes.get(cluster.size) ?? { size: cluster.size, exact: 0, near: 0, lines: [] };
 		row[cluster.kind]++;
+		row.lines.push(...cluster.lines.slice(0, Math.max(0, MAX_SIZE_LINES - row.lines.length)));
 		sizes.set(cluster.size, row);
 	}
 	return {

@@ -106,8 +106,8 @@ export interface GroupLabelHeatmap {
 export interface DuplicateSummary {
 	exactClusters: number;
 	nearClusters: number;
-	/** How many clusters have each size. */
-	sizeDistribution: Array<{ size: number; exact: number; near: number }>;
+	/** How many clusters have each size, with (some of) their lines. */
+	sizeDistribution: Array<{ size: number; exact: number; near: number; lines: number[] }>;
 	/** The biggest clusters with the (clipped) text of their first record. */
 	biggest: Array<{ kind: 'exact' | 'near'; size: number; lines: number[]; text: string }>;
 }
