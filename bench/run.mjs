@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Every benchmark, in the order they run; each prints a Markdown table with its reference measured in the same run. */
-const BENCHMARKS = ['format', 'regex', 'fairness', 'dedup', 'provenance', 'poison', 'train', 'tune'];
+const BENCHMARKS = ['format', 'regex', 'fairness', 'dedup', 'provenance', 'poison', 'train', 'tune', 'forget'];
 
 const only = process.env.BENCH_ONLY?.split(',');
 let failed = false;

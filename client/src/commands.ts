@@ -8,9 +8,11 @@ import type { Ctx, CtxInit } from './ctx';
 import { auditDataset, openSampleDataset } from './commands/audit';
 import { addCounterfactualExamples, auditDemographicSkew } from './commands/fairness';
 import { lockAdd, lockList, lockUpdate, lockVerify, showLockedDiff } from './commands/lock';
+import { removeExactDuplicates, removeNearDuplicates } from './commands/dedup';
 import { rebalance, splitDataset } from './commands/rebalance';
 import { trainProxy } from './commands/train';
 import { compareDatasets } from './commands/drift';
+import { probeForgetting } from './commands/forget';
 import { openTrainingLog } from './commands/log';
 import { searchHyperparameters } from './commands/tune';
 import { lintFileOnDisk } from './lintFileOnDisk';
@@ -30,6 +32,8 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.lintFileOnDisk': { needsServer: true, create: lintFileOnDisk },
 	'tunelint.rebalance': { needsServer: true, create: rebalance },
 	'tunelint.split': { needsServer: true, create: splitDataset },
+	'tunelint.removeExactDuplicates': { needsServer: true, create: removeExactDuplicates },
+	'tunelint.removeNearDuplicates': { needsServer: true, create: removeNearDuplicates },
 	'tunelint.audit': { needsServer: true, create: auditDataset },
 	'tunelint.openSample': { needsServer: false, create: openSampleDataset },
 	'tunelint.auditDemographicSkew': { needsServer: true, create: auditDemographicSkew },
@@ -37,6 +41,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.trainProxy': { needsServer: false, create: trainProxy },
 	'tunelint.searchHyperparameters': { needsServer: false, create: searchHyperparameters },
 	'tunelint.compareDatasets': { needsServer: false, create: compareDatasets },
+	'tunelint.probeForgetting': { needsServer: false, create: probeForgetting },
 	'tunelint.openTrainingLog': { needsServer: false, create: openTrainingLog },
 	'tunelint.lockAdd': { needsServer: true, create: lockAdd },
 	'tunelint.lockUpdate': { needsServer: true, create: lockUpdate },

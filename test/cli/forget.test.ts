@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -22,6 +24,15 @@ void describe('tunelint forget', () => {
 		assert.deepEqual([...new Set(report.rows.map((row) => row.method))], ['plain', 'replay', 'l2-sp', 'ewc', 'distillation']);
 		assert.ok(report.rows.every((row) => row.retention >= 0 && row.newTask >= 0 && row.newTask <= 1));
 		assert.equal((await run(...args)).out, result.out, 'seeded: the same table');
+	});
+
+	void it('writes the replay-mixed dataset as a new file, never over an existing one', async () => {
+		const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'tunelint-forget-')), 'mixed.jsonl');
+		const args = ['forget', '--base', path.join(FIXTURES, 'drift', 'reference.jsonl'), '--target', path.join(FIXTURES, 'training', 'sentiment.jsonl'), '--write-replay', '0.1', '--out', out];
+		const result = await run(...args);
+		assert.equal(result.code, 0, result.err);
+		assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 330);
+		assert.equal((await run(...args)).code, 2);
 	});
 
 	void it('needs both files', async () => {

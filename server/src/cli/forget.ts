@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
 
+import { TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { TrainingInputError } from '../training/examples';
 import { DEFAULT_FORGET_OPTIONS, type ForgetReport, probeForgetting } from '../training/forget/probe';
+import { seededRandom, shuffleInPlace } from '../training/random';
 import { loadSettings } from './config';
+import { joinLines, readDataset } from './datasetFile';
 import { type CliIo, UsageError } from './io';
 import { readText } from './stats';
 
@@ -16,6 +19,8 @@ and after (retention = after / before) with the new task's accuracy: plain fine-
 Options:
   --seed N            (default ${DEFAULT_FORGET_OPTIONS.seed})
   --max-records N     seeded sample per task (default ${DEFAULT_FORGET_OPTIONS.maxRecords})
+  --write-replay R --out FILE   instead of the probe, write NEW with round(R × its records) seeded base records
+                      mixed in (the replay-mixed dataset to fine-tune on); FILE must not exist unless --force
   --format text|json  (default text)
   --config FILE       config file (field names)
 
@@ -31,6 +36,9 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 			target: { type: 'string' },
 			seed: { type: 'string' },
 			'max-records': { type: 'string' },
+			'write-replay': { type: 'string' },
+			out: { type: 'string' },
+			force: { type: 'boolean', default: false },
 			format: { type: 'string', default: 'text' },
 			config: { type: 'string' },
 			help: { type: 'boolean', default: false },
@@ -48,6 +56,9 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 	}
 	const seed = whole(values.seed, '--seed', DEFAULT_FORGET_OPTIONS.seed, 0);
 	const maxRecords = whole(values['max-records'], '--max-records', DEFAULT_FORGET_OPTIONS.maxRecords, 20);
+	if (values['write-replay'] !== undefined) {
+		return writeReplay(values.base, values.target, values['write-replay'], values.out, values.force, seed, io);
+	}
 	const { settings } = await loadSettings(values.config, process.cwd());
 	const base = { file: values.base, text: await readText(values.base) };
 	const target = { file: values.target, text: await readText(values.target) };
@@ -62,6 +73,34 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 		throw error;
 	}
 	io.out(values.format === 'json' ? JSON.stringify(report, null, 2) : textReport(report));
+	return 0;
+}
+
+/** Writes the target's lines with a seeded share of the base's lines mixed in at seeded positions. */
+async function writeReplay(baseFile: string, targetFile: string, share: string, out: string | undefined, force: boolean, seed: number, io: CliIo): Promise<number> {
+	const ratio = Number(share);
+	if (!(ratio > 0 && ratio <= 10)) {
+		throw new UsageError(`--write-replay needs a share above 0 (0.1 = 10 % of the target's size), not "${share}"`);
+	}
+	if (out === undefined) {
+		throw new UsageError('--write-replay needs --out FILE');
+	}
+	const base = await readDataset(baseFile);
+	const target = await readDataset(targetFile);
+	const random = seededRandom(seed);
+	const count = Math.min(base.lines.length, Math.round(ratio * target.lines.length));
+	const replayed = shuffleInPlace(base.lines.filter((line) => line.trim() !== ''), random).slice(0, count);
+	const mixed = shuffleInPlace([...target.lines.filter((line) => line.trim() !== ''), ...replayed], random);
+	try {
+		await writeNewFile(out, joinLines(mixed, target.eol), { overwrite: force, inputs: [baseFile, targetFile] });
+	} catch (error) {
+		if (error instanceof TargetExistsError) {
+			io.err(`tunelint: ${error.message}`);
+			return 2;
+		}
+		throw error;
+	}
+	io.out(`${out}: ${mixed.length} records (${target.lines.length} of ${targetFile}, ${replayed.length} replayed from ${baseFile})`);
 	return 0;
 }
 
