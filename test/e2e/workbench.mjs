@@ -66,7 +66,8 @@ export async function openFile(page, fileName) {
 	await input.fill(fileName);
 	await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
 	await input.press('Enter');
-	await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor();
+	// The resource name, not the tab text: a webview tab such as "Audit: data.jsonl" contains the name too.
+	await page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first().waitFor();
 	await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 

@@ -161,6 +161,7 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			// The charts sit below the summary; bring the first one into the screenshot.
 			await report.evaluate(() => document.querySelector('canvas')?.scrollIntoView({ block: 'center' }));
 		});
+		await runCommand(page, 'View: Close All Editors');
 	});
 
 	it('a validation fine-tune shows progress and finishes; a second run is cancelled from the notification and stops', { timeout: FINE_TUNE_TIMEOUT_MS }, async () => {
