@@ -13,7 +13,7 @@ function swap(text: string, axis: string, fromGroup: string, toGroup: string): s
 	return swapGroupTerms(text, { axis, fromGroup, toGroup }, BUILT_IN_LEXICON).text;
 }
 
-describe('swapGroupTerms', () => {
+void describe('swapGroupTerms', () => {
 	const cases: [string, string, string, string, string][] = [
 		['He gave his book to him.', 'gender', 'male', 'female', 'She gave her book to her.'],
 		['She gave her book to her.', 'gender', 'female', 'male', 'He gave his book to him.'],
@@ -28,25 +28,25 @@ describe('swapGroupTerms', () => {
 		['An African-American student', 'race_ethnicity', 'black', 'asian', 'An Asian American student'],
 	];
 	for (const [text, axis, fromGroup, toGroup, expected] of cases) {
-		it(`${text} (${fromGroup} → ${toGroup})`, () => {
+		void it(`${text} (${fromGroup} → ${toGroup})`, () => {
 			assert.equal(swap(text, axis, fromGroup, toGroup), expected);
 		});
 	}
 
-	it('leaves forms without a counterpart unchanged and reports them', () => {
+	void it('leaves forms without a counterpart unchanged and reports them', () => {
 		const result = swapGroupTerms('Islamic art and Islam', { axis: 'religion', fromGroup: 'muslim', toGroup: 'christian' }, BUILT_IN_LEXICON);
 		assert.deepEqual(result, { text: 'Islamic art and Christianity', swaps: 1, unswapped: ['islamic'] });
 	});
 
-	it('does not touch ambiguous mentions or other groups', () => {
+	void it('does not touch ambiguous mentions or other groups', () => {
 		assert.equal(swap('They said the black cat and she left.', 'gender', 'female', 'male'), 'They said the black cat and he left.');
 	});
 });
 
-describe('counterfactual augmentation of a document', () => {
+void describe('counterfactual augmentation of a document', () => {
 	const lines = readFileSync(path.join(FIXTURES, 'group-label-association', 'bad.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
 
-	it('plans a swap from the flagged group to the least associated group of its axis', () => {
+	void it('plans a swap from the flagged group to the least associated group of its axis', () => {
 		const audit = auditDocument(lines, defaultSettings());
 		assert.equal(audit.labelSource, 'label');
 		const augmentation = augmentCounterfactual(lines, defaultSettings());
@@ -59,7 +59,7 @@ describe('counterfactual augmentation of a document', () => {
 		assert.equal(augmentation.skipped, 0);
 	});
 
-	it('keeps labels and swaps content; the new records rebalance the group', () => {
+	void it('keeps labels and swaps content; the new records rebalance the group', () => {
 		const pair: SwapPair = { axis: 'religion', fromGroup: 'muslim', toGroup: 'christian' };
 		const { records } = augmentCounterfactual(lines, defaultSettings(), [pair, { axis: 'religion', fromGroup: 'christian', toGroup: 'muslim' }]);
 		for (const record of records.filter((candidate) => candidate.pair.fromGroup === 'muslim')) {

@@ -50,16 +50,16 @@ const NEGATIVES: string[] = [
 	'The king moved two squares and the queen was captured.',
 ];
 
-describe('matchGroups: whole words only', () => {
+void describe('matchGroups: whole words only', () => {
 	for (const sentence of NEGATIVES) {
-		it(`finds nothing unambiguous in ${JSON.stringify(sentence)}`, () => {
+		void it(`finds nothing unambiguous in ${JSON.stringify(sentence)}`, () => {
 			const found = mentions(sentence).filter((mention) => !mention.endsWith('?'));
 			assert.deepEqual(found, []);
 		});
 	}
 });
 
-describe('matchGroups: positives', () => {
+void describe('matchGroups: positives', () => {
 	const cases: [string, string[]][] = [
 		['He said she was Caucasian, not Asian.', ['gender/male:he', 'gender/female:she', 'race_ethnicity/white:caucasian', 'race_ethnicity/asian:asian']],
 		['HE and SHE in capitals', ['gender/male:he', 'gender/female:she']],
@@ -78,25 +78,25 @@ describe('matchGroups: positives', () => {
 		['her mother', ['gender/female:her', 'gender/female:mother']],
 	];
 	for (const [sentence, expected] of cases) {
-		it(JSON.stringify(sentence), () => {
+		void it(JSON.stringify(sentence), () => {
 			assert.deepEqual(mentions(sentence), expected);
 		});
 	}
 
-	it('reports UTF-16 offsets of the matched words, hyphen included', () => {
+	void it('reports UTF-16 offsets of the matched words, hyphen included', () => {
 		const text = '😀 An African-American man';
 		const [first] = matchGroups(text);
 		assert.equal(text.slice(first.start, first.end), 'African-American');
 		assert.equal(first.start, 6);
 	});
 
-	it('does not join words across punctuation', () => {
+	void it('does not join words across punctuation', () => {
 		assert.deepEqual(mentions('Middle. Eastern'), []);
 		assert.deepEqual(mentions('african, american'), ['race_ethnicity/black:african?', 'nationality/american:american']);
 	});
 });
 
-describe('matchGroups: ambiguous terms need people context', () => {
+void describe('matchGroups: ambiguous terms need people context', () => {
 	const cases: [string, string[]][] = [
 		['black women', ['race_ethnicity/black:black', 'gender/female:women']],
 		['a black cat', ['race_ethnicity/black:black?']],
@@ -118,20 +118,20 @@ describe('matchGroups: ambiguous terms need people context', () => {
 		['10 ms latency', ['gender/female:ms?']],
 	];
 	for (const [sentence, expected] of cases) {
-		it(JSON.stringify(sentence), () => {
+		void it(JSON.stringify(sentence), () => {
 			assert.deepEqual(mentions(sentence), expected);
 		});
 	}
 });
 
-describe('matchGroups: the 50 conversationai identity terms are all matched', () => {
+void describe('matchGroups: the 50 conversationai identity terms are all matched', () => {
 	const terms = ['lesbian', 'gay', 'bisexual', 'transgender', 'trans', 'queer', 'lgbt', 'lgbtq', 'homosexual', 'straight',
 		'heterosexual', 'male', 'female', 'nonbinary', 'african', 'african american', 'black', 'white', 'european', 'hispanic',
 		'latino', 'latina', 'latinx', 'mexican', 'canadian', 'american', 'asian', 'indian', 'middle eastern', 'chinese', 'japanese',
 		'christian', 'muslim', 'jewish', 'buddhist', 'catholic', 'protestant', 'sikh', 'taoist', 'old', 'older', 'young', 'younger',
 		'teenage', 'millenial', 'middle aged', 'elderly', 'blind', 'deaf', 'paralyzed'];
 	for (const term of terms) {
-		it(term, () => {
+		void it(term, () => {
 			const found = matchGroups(`I am ${term}`);
 			assert.equal(found.length, 1, `${term}: ${JSON.stringify(found)}`);
 			assert.equal(found[0].term, term);
@@ -139,8 +139,8 @@ describe('matchGroups: the 50 conversationai identity terms are all matched', ()
 	}
 });
 
-describe('user lexicons', () => {
-	it('extend the built-in lexicon with new groups and forms', () => {
+void describe('user lexicons', () => {
+	void it('extend the built-in lexicon with new groups and forms', () => {
 		const { lexicon, error } = resolveLexicon(
 			JSON.stringify({ axes: [{ id: 'religion', groups: [{ id: 'zoroastrian', terms: [{ forms: ['Zoroastrian', 'zoroastrians'] }] }] }] }),
 			'my-terms.json',
@@ -150,17 +150,17 @@ describe('user lexicons', () => {
 		assert.deepEqual(mentions('Zoroastrians', BUILT_IN_LEXICON), [], 'the built-in lexicon object is not modified');
 	});
 
-	it('replace the built-in lexicon', () => {
+	void it('replace the built-in lexicon', () => {
 		const { lexicon } = resolveLexicon({ mode: 'replace', axes: [{ id: 'team', groups: [{ id: 'red', terms: [{ forms: ['red team'] }] }] }] }, 'teams.json');
 		assert.deepEqual(mentions('the red team and she', lexicon), ['team/red:red team']);
 	});
 
-	it('exclude forms and add non-identity phrases', () => {
+	void it('exclude forms and add non-identity phrases', () => {
 		const { lexicon } = resolveLexicon({ excludeForms: ['English'], nonIdentityPhrases: ['old faithful'] }, 'x.json');
 		assert.deepEqual(mentions('English and Old Faithful', lexicon), []);
 	});
 
-	it('fall back to the built-in lexicon with an error naming the file and the problem', () => {
+	void it('fall back to the built-in lexicon with an error naming the file and the problem', () => {
 		const cases: [unknown, RegExp][] = [
 			['', /lexicon file bad\.json is empty/],
 			['{"axes": [', /lexicon file bad\.json is not valid JSON/],
@@ -178,7 +178,7 @@ describe('user lexicons', () => {
 		}
 	});
 
-	it('the built-in lexicon is well formed, valid against lexicon.schema.json, and no form is listed twice', () => {
+	void it('the built-in lexicon is well formed, valid against lexicon.schema.json, and no form is listed twice', () => {
 		assert.equal(findLexiconProblem(BUILT_IN_LEXICON), undefined);
 		const lexicons = path.join(REPO_ROOT, 'server', 'lexicons');
 		const validate = new Ajv2020({ allErrors: true, unicodeRegExp: true }).compile(JSON.parse(readFileSync(path.join(lexicons, 'lexicon.schema.json'), 'utf8')) as object);
@@ -190,10 +190,10 @@ describe('user lexicons', () => {
 	});
 });
 
-describe('lexicon files named in settings', () => {
+void describe('lexicon files named in settings', () => {
 	const settingsWith = (options: Record<string, unknown>): Settings => ({ ...defaultSettings(), ruleOptions: { 'group-label-association': options } });
 
-	it('are read by the adapter callback and used by both rules', () => {
+	void it('are read by the adapter callback and used by both rules', () => {
 		const settings = withLexiconFile(settingsWith({ lexiconFile: 'terms.json', minCount: 5 }), (file) => {
 			assert.equal(file, 'terms.json');
 			return JSON.stringify({ axes: [{ id: 'religion', groups: [{ id: 'zoroastrian', terms: [{ forms: ['zoroastrians'] }] }] }] });
@@ -204,7 +204,7 @@ describe('lexicon files named in settings', () => {
 		assert.deepEqual(mentions('Zoroastrians', lexicon), ['religion/zoroastrian:zoroastrians']);
 	});
 
-	it('that cannot be read give an error naming the file, and the built-in lexicon', () => {
+	void it('that cannot be read give an error naming the file, and the built-in lexicon', () => {
 		const settings = withLexiconFile(settingsWith({ lexiconFile: 'missing.json' }), () => {
 			throw new Error('ENOENT: no such file or directory');
 		});
@@ -213,19 +213,19 @@ describe('lexicon files named in settings', () => {
 		assert.equal(error, 'lexicon file missing.json cannot be read (ENOENT: no such file or directory); the built-in lexicon is used');
 	});
 
-	it('are not needed: without lexiconFile the settings are unchanged', () => {
+	void it('are not needed: without lexiconFile the settings are unchanged', () => {
 		const settings = settingsWith({});
 		assert.equal(withLexiconFile(settings, () => assert.fail('not read')), settings);
 		assert.equal(fairnessLexicon(settings).lexicon, BUILT_IN_LEXICON);
 	});
 });
 
-describe('matchGroups: properties on random text', () => {
+void describe('matchGroups: properties on random text', () => {
 	const pieces = ['he', 'she', 'the', 'theme', 'Asian', 'caucasian', 'African-American', 'black', 'women', 'white house', 'old', 'man', 'men',
 		'muslim', 'middle', 'eastern', 'they', ' ', ' ', '-', ',', '.', "'s", '😀', 'é', '\n', 'x', '42'];
 	const textArbitrary = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(''));
 
-	it('mentions are in order, do not overlap, sit on word boundaries and spell their term', () => {
+	void it('mentions are in order, do not overlap, sit on word boundaries and spell their term', () => {
 		fc.assert(
 			fc.property(textArbitrary, (text) => {
 				const found = matchGroups(text);
@@ -244,7 +244,7 @@ describe('matchGroups: properties on random text', () => {
 		);
 	});
 
-	it('does not depend on letter case', () => {
+	void it('does not depend on letter case', () => {
 		fc.assert(
 			fc.property(textArbitrary, (text) => {
 				const strip = (list: GroupMention[]): string[] => list.map((mention) => `${mention.group}:${mention.term}:${mention.start}:${mention.ambiguous}`);

@@ -18,8 +18,8 @@ const close = (actual: number, expected: number, tolerance: number, what: string
 	assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not within ${tolerance} of ${expected}`);
 };
 
-describe('fairness statistics (reference values from R and scipy)', () => {
-	it('chi-square upper tail', () => {
+void describe('fairness statistics (reference values from R and scipy)', () => {
+	void it('chi-square upper tail', () => {
 		close(chiSquareUpperTail(3.841458820694124, 1), 0.05, 1e-9, 'pchisq(3.8415, 1, lower=FALSE)');
 		close(chiSquareUpperTail(10, 3), 0.01856613546304325, 1e-12, 'pchisq(10, 3, lower=FALSE)');
 		close(chiSquareUpperTail(0.5, 4), 0.9735009788392561, 1e-12, 'pchisq(0.5, 4, lower=FALSE)');
@@ -27,12 +27,12 @@ describe('fairness statistics (reference values from R and scipy)', () => {
 		assert.ok(chiSquareUpperTail(400, 1) < 1e-80);
 	});
 
-	it("Fisher's exact test: the tea-tasting table and a lopsided one", () => {
+	void it("Fisher's exact test: the tea-tasting table and a lopsided one", () => {
 		close(fisherExactTwoSided({ groupWithLabel: 3, groupWithoutLabel: 1, restWithLabel: 1, restWithoutLabel: 3 }), 0.4857142857142857, 1e-12, 'fisher.test(matrix(c(3,1,1,3),2))');
 		close(fisherExactTwoSided({ groupWithLabel: 10, groupWithoutLabel: 0, restWithLabel: 2, restWithoutLabel: 8 }), 0.0007144558228149558, 1e-12, 'fisher.test(matrix(c(10,2,0,8),2)), checked with scipy');
 	});
 
-	it('Pearson chi-square and Cramér\'s V on a 2x2 table; Fisher when an expected count is small', () => {
+	void it('Pearson chi-square and Cramér\'s V on a 2x2 table; Fisher when an expected count is small', () => {
 		const test = testIndependence({ groupWithLabel: 30, groupWithoutLabel: 10, restWithLabel: 20, restWithoutLabel: 40 });
 		// chisq.test(matrix(c(30,20,10,40),2), correct=FALSE): X-squared = 16.667, p-value = 4.456e-05.
 		close(test.chiSquare, 16.666666666666668, 1e-9, 'X-squared');
@@ -43,7 +43,7 @@ describe('fairness statistics (reference values from R and scipy)', () => {
 		assert.deepEqual(testIndependence({ groupWithLabel: 5, groupWithoutLabel: 0, restWithLabel: 5, restWithoutLabel: 0 }), { chiSquare: 0, pValue: 1, cramersV: 0, test: 'chi-square' });
 	});
 
-	it('Wilson interval, Bonferroni and parity goodness of fit', () => {
+	void it('Wilson interval, Bonferroni and parity goodness of fit', () => {
 		const [low, high] = wilsonInterval(5, 10);
 		close(low, 0.2365931, 1e-6, 'prop.test-style Wilson low');
 		close(high, 0.7634069, 1e-6, 'Wilson high');
@@ -55,15 +55,15 @@ describe('fairness statistics (reference values from R and scipy)', () => {
 		close(fit.pValue, 0.04550026389635842, 1e-12, 'p');
 	});
 
-	it('stays finite on large tables', () => {
+	void it('stays finite on large tables', () => {
 		const test = testIndependence({ groupWithLabel: 4e8, groupWithoutLabel: 1e8, restWithLabel: 1e9, restWithoutLabel: 2e9 });
 		assert.ok(Number.isFinite(test.chiSquare) && test.chiSquare > 0);
 		assert.ok(test.pValue >= 0 && test.pValue < 1e-100);
 	});
 });
 
-describe('refusals and answer classes', () => {
-	it('recognises refusals, not answers that merely apologise in passing', () => {
+void describe('refusals and answer classes', () => {
+	void it('recognises refusals, not answers that merely apologise in passing', () => {
 		for (const answer of ["I'm sorry, but I can't help with that.", 'I cannot assist with this request.', 'As an AI, I must decline.', 'Unfortunately, I am unable to do that.', 'Sorry, I won\'t write that.', 'I will not help with it.']) {
 			assert.ok(isRefusal(answer), answer);
 		}
@@ -72,7 +72,7 @@ describe('refusals and answer classes', () => {
 		}
 	});
 
-	it('reads answers as the label-balance rules do and decides when an answer set is small', () => {
+	void it('reads answers as the label-balance rules do and decides when an answer set is small', () => {
 		assert.equal(answerLabel('  Positive.\n'), 'Positive.');
 		assert.ok(isSmallAnswerSet(2, 100));
 		assert.ok(!isSmallAnswerSet(40, 100));
@@ -81,8 +81,8 @@ describe('refusals and answer classes', () => {
 	});
 });
 
-describe('audit data', () => {
-	it('reports the planted group with the right direction and the fields the issue names', async () => {
+void describe('audit data', () => {
+	void it('reports the planted group with the right direction and the fields the issue names', async () => {
 		const text = readFileSync(path.join(FIXTURES, 'group-label-association', 'bad.jsonl'), 'utf8');
 		const result = await lintText(text, { ...defaultSettings(), categories: ['fairness'] });
 		const findings = result.findings.filter((finding: Finding) => finding.ruleId === 'group-label-association');
@@ -103,7 +103,7 @@ describe('audit data', () => {
 		assert.equal(findings[0].range.line, 0);
 	});
 
-	it('counts records without text as skipped and does not test groups below the minimum count', () => {
+	void it('counts records without text as skipped and does not test groups below the minimum count', () => {
 		const audit = startAudit(BUILT_IN_LEXICON, { includeAmbiguous: false, representation: DEFAULT_REPRESENTATION_OPTIONS, association: DEFAULT_ASSOCIATION_OPTIONS });
 		const content = (text: string, label: string): RecordContent => ({ turns: [], prompt: text, answer: '', label, text });
 		audit.add(undefined);
@@ -119,7 +119,7 @@ describe('audit data', () => {
 		assert.deepEqual(result.association.untestedGroups, [{ axis: 'religion', group: 'muslim', count: 10 }]);
 	});
 
-	it('marks mentions of a flagged group on their lines when markMentions is on', async () => {
+	void it('marks mentions of a flagged group on their lines when markMentions is on', async () => {
 		const text = readFileSync(path.join(FIXTURES, 'group-label-association', 'bad.jsonl'), 'utf8');
 		const settings = { ...defaultSettings(), categories: ['fairness' as const], ruleOptions: { 'group-label-association': { markMentions: true } } };
 		const result = await lintText(text, settings);
@@ -132,7 +132,7 @@ describe('audit data', () => {
 	});
 });
 
-describe('fairness golden fixtures', () => {
+void describe('fairness golden fixtures', () => {
 	const cases: [string, string][] = [
 		['group-label-association', 'bad'],
 		['group-label-association', 'good'],
@@ -143,7 +143,7 @@ describe('fairness golden fixtures', () => {
 		['demographic-representation', 'bad-lexicon'],
 	];
 	for (const [ruleId, name] of cases) {
-		it(`${ruleId}/${name}`, async () => {
+		void it(`${ruleId}/${name}`, async () => {
 			const findings = await checkFixture(ruleId, name);
 			if (name === 'good') {
 				assert.deepEqual(findings, [], 'a tricky negative has no findings');
@@ -157,8 +157,8 @@ describe('fairness golden fixtures', () => {
 /** The real datasets live beside the repository; tests that need them skip cleanly when they are absent. */
 const BIAS = path.join(SHARED_DATASETS ?? '', 'bias');
 
-describe('fairness on the real conversationai datasets', { skip: SKIP_WITHOUT_DATASETS }, () => {
-	it('bias_madlibs_77k (balanced by construction): no significant association, even counting ambiguous terms', async () => {
+void describe('fairness on the real conversationai datasets', { skip: SKIP_WITHOUT_DATASETS }, () => {
+	void it('bias_madlibs_77k (balanced by construction): no significant association, even counting ambiguous terms', async () => {
 		const text = readFileSync(path.join(BIAS, 'conversationai_bias_madlibs_77k.jsonl'), 'utf8');
 		const result = await lintText(text, { ...defaultSettings(), categories: ['fairness'] });
 		assert.deepEqual(result.findings.filter((finding) => finding.ruleId === 'group-label-association'), []);
@@ -169,7 +169,7 @@ describe('fairness on the real conversationai datasets', { skip: SKIP_WITHOUT_DA
 		assert.ok(withAmbiguous.association.rows.every((row) => row.adjustedPValue === 1));
 	});
 
-	it('wiki toxicity: "gay" is over-associated with toxic in the original comments, not after the identity terms are swapped', async () => {
+	void it('wiki toxicity: "gay" is over-associated with toxic in the original comments, not after the identity terms are swapped', async () => {
 		const original = await findingsOf(path.join(BIAS, 'conversationai_wiki_toxicity_nonfuzzed_testset.jsonl'), 'group-label-association');
 		const fuzzed = await findingsOf(path.join(BIAS, 'conversationai_wiki_toxicity_fuzzed_testset.jsonl'), 'group-label-association');
 		// Strongest first: "gay" with toxic (1); then "christian" and "catholic" with non-toxic (0), also a learnable skew.
@@ -179,17 +179,17 @@ describe('fairness on the real conversationai datasets', { skip: SKIP_WITHOUT_DA
 	});
 });
 
-describe('audit report and reweighing', () => {
+void describe('audit report and reweighing', () => {
 	const lines = readFileSync(path.join(FIXTURES, 'group-label-association', 'bad.jsonl'), 'utf8').split('\n');
 
-	it('renders the representation and group × label tables as Markdown, flagged rows marked', () => {
+	void it('renders the representation and group × label tables as Markdown, flagged rows marked', () => {
 		const markdown = auditMarkdown(auditDocument(lines, defaultSettings()));
 		assert.match(markdown, /^# Demographic audit/);
 		assert.match(markdown, /\| religion\/muslim \| toxic \| 30 \| 80% \(\d+(\.\d)?%–\d+(\.\d)?%\) \| 54\.1% \| \+25\.9 pts \| 1\.48 \| yes \| chi-square \| 0\.0037 \| 0\.28 \| \*\*yes\*\* \|/);
 		assert.match(markdown, /Labels: the label field\./);
 	});
 
-	it('gives AIF360 reweighing weights that make the label independent of the group', () => {
+	void it('gives AIF360 reweighing weights that make the label independent of the group', () => {
 		const audit = auditDocument(lines, defaultSettings());
 		const row = audit.association.rows.find((candidate) => candidate.group === 'muslim' && candidate.label === 'toxic');
 		assert.ok(row !== undefined);
