@@ -21,8 +21,9 @@ void describe('rebalance and split from the editor (LSP)', () => {
 		const imbalance = report.items.find((item) => item.code === 'label-imbalance');
 		assert.ok(imbalance, 'label-imbalance is reported for an 80/20 file');
 		const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: imbalance.range, context: { diagnostics: [imbalance] } })) as CodeAction[];
-		assert.deepEqual(actions.map((action) => action.command?.command), ['tunelint.rebalance']);
-		assert.deepEqual(actions[0].command?.arguments, [uri]);
+		const rebalance = actions.find((action) => action.command?.command === 'tunelint.rebalance');
+		assert.ok(rebalance, `no rebalance action among ${JSON.stringify(actions.map((action) => action.title))}`);
+		assert.deepEqual(rebalance.command?.arguments, [uri]);
 	});
 
 	void it('plans an undersample into a sibling file without writing anything', async () => {
