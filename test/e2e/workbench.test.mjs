@@ -158,8 +158,6 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			const report = await findFrameWith(page, 'canvas', 60_000);
 			const drawn = await waitForDrawnCanvases(report, 1, 60_000);
 			assert.ok(drawn >= 1, `${drawn} charts drew`);
-			// The charts sit below the summary; bring the first one into the screenshot.
-			await report.evaluate(() => document.querySelector('canvas')?.scrollIntoView({ block: 'center' }));
 		});
 		await runCommand(page, 'View: Close All Editors');
 	});
