@@ -14,6 +14,7 @@ import { trainProxy } from './commands/train';
 import { compareDatasets } from './commands/drift';
 import { probeForgetting } from './commands/forget';
 import { openTrainingLog } from './commands/log';
+import { redTeamDataset } from './commands/redteam';
 import { searchHyperparameters } from './commands/tune';
 import { lintFileOnDisk } from './lintFileOnDisk';
 
@@ -40,6 +41,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.addCounterfactualExamples': { needsServer: true, create: addCounterfactualExamples },
 	'tunelint.trainProxy': { needsServer: false, create: trainProxy },
 	'tunelint.searchHyperparameters': { needsServer: false, create: searchHyperparameters },
+	'tunelint.redTeam': { needsServer: false, create: redTeamDataset },
 	'tunelint.compareDatasets': { needsServer: false, create: compareDatasets },
 	'tunelint.probeForgetting': { needsServer: false, create: probeForgetting },
 	'tunelint.openTrainingLog': { needsServer: false, create: openTrainingLog },
