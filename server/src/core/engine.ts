@@ -27,6 +27,8 @@ export interface LintOptions {
 	yieldEvery?: number;
 	/** Called now and then with the number of lines done, for progress reports on big files. */
 	onProgress?: (linesDone: number) => void;
+	/** File-level rules to leave out of this run (the editor skips the expensive ones between saves). */
+	skipFileRules?: ReadonlySet<string>;
 }
 
 /** A line after the work that depends only on its text: parse, format match, and the record rules' findings. */
@@ -172,7 +174,9 @@ async function runLint(
 	check: (text: string) => CheckedLine,
 ): Promise<LintResult> {
 	const collector = new FindingCollector(settings.maxProblems);
-	const accumulators = active.file.map(({ rule, severity, options: ruleOptions }) => ({ rule, severity, accumulator: safeStart(rule, ruleOptions, settings) }));
+	const accumulators = active.file
+		.filter(({ rule }) => options.skipFileRules?.has(rule.id) !== true)
+		.map(({ rule, severity, options: ruleOptions }) => ({ rule, severity, accumulator: safeStart(rule, ruleOptions, settings) }));
 	const formatCounts = new Map<DatasetFormat, number>();
 	const yieldEvery = options.yieldEvery ?? 2000;
 	let lineNumber = 0;

@@ -9,20 +9,15 @@ const ALWAYS_FULL_LINES = 2000;
  * lint as long as the document still has the same number of lines (so their positions still hold).
  */
 export class TieredLinter {
-	private readonly full: DocumentLinter;
-	private readonly quick: DocumentLinter;
+	/** One linter, so its per-line cache serves both tiers: switching tiers never parses the document again. */
+	private readonly linter: DocumentLinter;
 	private readonly expensiveIds: ReadonlySet<string>;
 	private fullDue = true;
 	private lastExpensive: { lineCount: number; findings: Finding[] } | undefined;
 
 	constructor(settings: Settings) {
-		this.full = new DocumentLinter(settings);
-		this.expensiveIds = new Set(ALL_RULES.filter((rule) => rule.expensive === true).map((rule) => rule.id));
-		const quickRules = { ...settings.rules };
-		for (const id of this.expensiveIds) {
-			quickRules[id] = 'off';
-		}
-		this.quick = new DocumentLinter({ ...settings, rules: quickRules });
+		this.linter = new DocumentLinter(settings);
+		this.expensiveIds = new Set(ALL_RULES.filter((rule) => rule.expensive === true && rule.kind === 'file').map((rule) => rule.id));
 	}
 
 	/** The next lint runs every rule (called when the document is saved). */
@@ -32,12 +27,12 @@ export class TieredLinter {
 
 	async lint(lines: readonly string[], options: LintOptions): Promise<LintResult> {
 		if (this.fullDue || lines.length <= ALWAYS_FULL_LINES) {
-			const result = await this.full.lint(lines, options);
+			const result = await this.linter.lint(lines, options);
 			this.fullDue = false;
 			this.lastExpensive = { lineCount: lines.length, findings: result.findings.filter((finding) => this.expensiveIds.has(finding.ruleId)) };
 			return result;
 		}
-		const result = await this.quick.lint(lines, options);
+		const result = await this.linter.lint(lines, { ...options, skipFileRules: this.expensiveIds });
 		const stale = this.lastExpensive?.lineCount === lines.length ? this.lastExpensive.findings : [];
 		if (stale.length === 0) {
 			return result;
