@@ -113,7 +113,7 @@ void describe('provenanceFindings', () => {
 	});
 
 	void it('adds findings to a lint result with exact counts', () => {
-		const result = { findings: [], counts: { error: 1, warning: 0, info: 0 }, truncated: false, lineCount: 2, recordCount: 2, format: undefined, formatCounts: {} };
+		const result = { findings: [], counts: { error: 1, warning: 0, info: 0 }, truncated: false, lineCount: 2, recordCount: 2, format: undefined, formatCounts: {}, facts: {} };
 		const merged = withFindings(result, provenanceFindings(modified, defaultSettings()));
 		assert.equal(merged.counts.error, 2);
 		assert.equal(merged.findings[0].ruleId, 'provenance-mismatch');

@@ -16,6 +16,8 @@ export interface LintResult {
 	recordCount: number;
 	format: DatasetFormat | undefined;
 	formatCounts: Record<string, number>;
+	/** Figures file rules measured without turning them into findings, by rule id (see FileAccumulator.facts). */
+	facts: Record<string, Record<string, unknown>>;
 }
 
 /** Options of one lint run, supplied by the adapter. */
@@ -215,10 +217,15 @@ async function runLint(
 		throw new LintCancelled();
 	}
 	const summary = { lineCount: lineNumber, recordCount, format: majorityFormat(formatCounts), formatCounts };
+	const facts: LintResult['facts'] = {};
 	for (const item of accumulators) {
 		const drafts = guard(item, () => item.accumulator?.finish(summary) ?? [], collector) ?? [];
 		for (const draft of drafts) {
 			collector.add(fileFinding(item.rule.id, resolveSeverity(item.rule.defaultSeverity, item.severity, draft.severity), draft));
+		}
+		const ruleFacts = guard(item, () => item.accumulator?.facts?.(summary), collector);
+		if (ruleFacts !== undefined) {
+			facts[item.rule.id] = ruleFacts;
 		}
 	}
 	return {
@@ -229,6 +236,7 @@ async function runLint(
 		recordCount,
 		format: summary.format,
 		formatCounts: Object.fromEntries(formatCounts),
+		facts,
 	};
 }
 

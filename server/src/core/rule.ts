@@ -81,6 +81,11 @@ export interface FileSummary {
 export interface FileAccumulator {
 	add(entry: LineEntry): void;
 	finish(summary: FileSummary): FileFindingDraft[];
+	/**
+	 * Figures worth showing even when no threshold is crossed, such as the label distribution of a balanced file
+	 * (the editor's status item shows it). Called after `finish`; the engine returns them under the rule id.
+	 */
+	facts?(summary: FileSummary): Record<string, unknown> | undefined;
 }
 
 /** A rule that judges each line on its own. */

@@ -72,6 +72,10 @@ export const labelImbalance: FileRule = {
 				}
 				return [];
 			},
+			facts(summary) {
+				const classification = labels.total > 0 && !labels.overflowed && isClassificationLike(summary.format, labels.counts.size, labels.total);
+				return classification ? { distribution: Object.fromEntries(labels.counts) } : undefined;
+			},
 		};
 	},
 };
