@@ -1,3 +1,4 @@
+import { hashString53 } from '../core/dedup/hash';
 import { locatePath } from '../core/jsonLocate';
 import { isJsonObject, parseLine } from '../core/records';
 import type { Finding, JsonValue, TextRange } from '../core/types';
@@ -27,7 +28,8 @@ export function labelIssueFinding(lineText: string, line: number, labelFields: r
 	const given = labels[issue.given];
 	const suggested = labels[issue.suggested];
 	const message = `Labelled ${JSON.stringify(given)}, the model says ${JSON.stringify(suggested)} with p = ${issue.suggestedProbability.toFixed(2)} (out-of-fold; rank ${rank} of the likely label errors)`;
-	const data = { given, suggested, probability: issue.suggestedProbability, selfConfidence: issue.selfConfidence, rank };
+	// The line's hash lets an editor drop the finding once the line changes after the run (server/src/lsp/runFindings.ts).
+	const data = { given, suggested, probability: issue.suggestedProbability, selfConfidence: issue.selfConfidence, rank, lineHash: lineTextHash(lineText) };
 	const located = locateLabel(lineText, labelFields);
 	if (located === undefined) {
 		return { ruleId: 'label-issue', severity: 'warning', message, scope: 'line', range: { line, column: 0, endLine: line, endColumn: lineText.length }, data };
@@ -35,6 +37,11 @@ export function labelIssueFinding(lineText: string, line: number, labelFields: r
 	const range = { line, column: located.start, endLine: line, endColumn: located.end };
 	const newText = JSON.stringify(typedLike(located.value, suggested));
 	return { ruleId: 'label-issue', severity: 'warning', message, scope: 'line', range, data, fix: { title: `Relabel as ${newText}`, edits: [{ ...range, newText }] } };
+}
+
+/** The hash of a record line's text that a label issue keeps; a byte-order mark and a carriage return do not count. */
+export function lineTextHash(lineText: string): string {
+	return hashString53(lineText.replace(/^\uFEFF/, '').replace(/\r$/, '')).toString(16).padStart(14, '0');
 }
 
 function locateLabel(lineText: string, labelFields: readonly string[]): { start: number; end: number; value: JsonValue } | undefined {
