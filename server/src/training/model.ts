@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { type EmbeddingBag, embeddingBag, type SquaredRows, squaredRows } from './embeddingBag';
 import type { SparseVector } from './features';
 import type { Random } from './random';
 
 /**
- * The proxy model: a softmax regression over sparse TF-IDF features, written as an embedding bag. The forward pass
- * gathers only the table rows a batch uses and sums them per record (`GatherV2` + `SparseSegmentSum`); the gradient,
- * a `tf.customGrad`, scatters into those rows only (`ScatterNd`). tfjs's own gradient of `gather` needs
- * `UnsortedSegmentSum`, which the wasm backend lacks, and a dense multi-hot input is 5–10 times slower; measured in
- * bench/train.mjs. A linear model is also what the scikit-learn reference is, and it trains in one or two epochs.
+ * The proxy model: a softmax regression over sparse TF-IDF features, written as an embedding bag (embeddingBag.ts:
+ * gather the active rows forward, scatter into them backward, which also trains on wasm). A linear model is also
+ * what the scikit-learn reference is, and it trains in one or two epochs.
  */
 
 /** Hyper-parameters of the model and its optimiser. */
@@ -23,8 +22,8 @@ export class ProxyModel {
 	private readonly table: tf.Variable<tf.Rank.R2>;
 	private readonly bias: tf.Variable<tf.Rank.R1>;
 	private readonly optimizer: tf.Optimizer;
-	private readonly bag: (table: tf.Tensor2D, indices: tf.Tensor1D, values: tf.Tensor1D, segments: tf.Tensor1D) => tf.Tensor2D;
-	private readonly squaredRows: (table: tf.Tensor2D, indices: tf.Tensor1D) => tf.Scalar;
+	private readonly bag: EmbeddingBag;
+	private readonly squaredRows: SquaredRows;
 
 	constructor(
 		readonly featureCount: number,
@@ -35,40 +34,8 @@ export class ProxyModel {
 		this.table = tf.variable(tf.zeros([Math.max(1, featureCount), classCount]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
 		this.bias = tf.variable(tf.zeros([classCount]), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
 		this.optimizer = tf.train.adam(options.learningRate);
-		this.bag = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
-			const [table, indices, values, segments] = inputs as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-			const save = inputs[4] as tf.GradSaveFunc;
-			save([indices, values, segments]);
-			const weighted = tf.mul(tf.gather(table, indices), tf.expandDims(values, 1));
-			const positions = tf.range(0, indices.shape[0], 1, 'int32');
-			return {
-				value: tf.sparse.sparseSegmentSum(weighted, positions, segments) as tf.Tensor2D,
-				gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-					const [savedIndices, savedValues, savedSegments] = saved;
-					const rowGradients = tf.mul(tf.gather(dy, savedSegments), tf.expandDims(savedValues, 1));
-					return [
-						tf.scatterND(tf.expandDims(savedIndices, 1), rowGradients, table.shape),
-						tf.zerosLike(savedIndices),
-						tf.zerosLike(savedValues),
-						tf.zerosLike(savedSegments),
-					];
-				},
-			};
-		}) as unknown as typeof this.bag;
-		// The L2 penalty needs the same treatment: the built-in gradient of its gather would also need UnsortedSegmentSum.
-		this.squaredRows = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
-			const [table, indices] = inputs as [tf.Tensor2D, tf.Tensor1D];
-			const save = inputs[2] as tf.GradSaveFunc;
-			const rows = tf.gather(table, indices);
-			save([indices, rows]);
-			return {
-				value: tf.sum(tf.square(rows)) as tf.Scalar,
-				gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
-					const [savedIndices, savedRows] = saved;
-					return [tf.scatterND(tf.expandDims(savedIndices, 1), tf.mul(savedRows, tf.mul(dy, 2)), table.shape), tf.zerosLike(savedIndices)];
-				},
-			};
-		}) as unknown as typeof this.squaredRows;
+		this.bag = embeddingBag();
+		this.squaredRows = squaredRows();
 	}
 
 	/** One Adam step on a batch; `dropout` (with its generator) zeroes that share of the input features. Returns the mean loss. */

@@ -1,8 +1,10 @@
+import type * as tf from '@tensorflow/tfjs';
+
 import type { CancellationSignal } from '../core/types';
 import type { SparseVector } from './features';
 import { evaluate } from './metrics';
 import { ProxyModel } from './model';
-import { seededRandom, shuffleInPlace } from './random';
+import { type Random, seededRandom, shuffleInPlace } from './random';
 
 /**
  * The training loop. It is a custom loop rather than `model.fit` because the embedding bag's gradient is a
@@ -82,28 +84,67 @@ const YIELD_EVERY_MS = 50;
 export async function fit(train: EncodedSet, validation: EncodedSet | undefined, featureCount: number, classCount: number, options: TrainOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
 	const model = new ProxyModel(featureCount, classCount, { learningRate: options.learningRate, l2: options.l2 });
 	try {
-		return await trainModel(model, train, validation, options, hooks);
+		const loop = await trainLoop(
+			{
+				model,
+				size: train.vectors.length,
+				trainBatch: (ids, random) => model.trainBatch(ids.map((id) => train.vectors[id]), ids.map((id) => train.classes[id]), options.dropout, random),
+				scoreTrain: async () => evaluate(await model.predict(train.vectors), train.classes, classCount),
+				scoreValidation: validation === undefined ? undefined : async () => evaluate(await model.predict(validation.vectors), validation.classes, classCount),
+			},
+			options,
+			hooks,
+		);
+		return { model, ...loop };
 	} catch (error) {
 		model.dispose();
 		throw error;
 	}
 }
 
-async function trainModel(model: ProxyModel, train: EncodedSet, validation: EncodedSet | undefined, options: TrainOptions, hooks: TrainingHooks): Promise<FitResult> {
+/** A model whose weights the loop can copy and put back (to restore the best epoch). */
+export interface RestorableModel {
+	snapshot(): tf.Tensor[];
+	restore(weights: tf.Tensor[]): void;
+}
+
+/** Loss and accuracy of a model on one set. */
+export interface Score {
+	loss: number;
+	accuracy: number;
+}
+
+/**
+ * What one training loop works on: `size` items (records) visited once per epoch in seeded random order, a step on a
+ * batch of them, and scores after each epoch. The next-token proxy (nextToken.ts) and the classifier share the loop.
+ */
+export interface LoopTask {
+	model: RestorableModel;
+	size: number;
+	/** One optimiser step on the items `ids`; `random` is the loop's generator (for dropout and sampling). */
+	trainBatch(ids: number[], random: Random): Promise<unknown>;
+	scoreTrain(): Promise<Score>;
+	/** Without it the loop trains exactly `options.epochs` epochs. */
+	scoreValidation?: () => Promise<Score>;
+}
+
+/**
+ * The epoch loop: shuffles, trains batch by batch (yielding to the event loop and polling the cancel flag), scores
+ * after each epoch, stops after `patience` epochs without a lower validation loss, and restores the best weights.
+ */
+export async function trainLoop(task: LoopTask, options: TrainOptions, hooks: TrainingHooks = {}): Promise<Omit<FitResult, 'model'>> {
 	const random = seededRandom(options.seed);
-	const order = Array.from({ length: train.vectors.length }, (_, index) => index);
+	const order = Array.from({ length: task.size }, (_, index) => index);
 	const batches = Math.ceil(order.length / options.batchSize);
 	const history: EpochRecord[] = [];
-	let best = { epoch: 0, loss: Number.POSITIVE_INFINITY, weights: undefined as ReturnType<ProxyModel['snapshot']> | undefined };
+	let best = { epoch: 0, loss: Number.POSITIVE_INFINITY, weights: undefined as tf.Tensor[] | undefined };
 	let lastYield = Date.now();
 	try {
 		for (let epoch = 1; epoch <= options.epochs; epoch++) {
 			const started = Date.now();
 			shuffleInPlace(order, random);
 			for (let batch = 0; batch < batches; batch++) {
-				const ids = order.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
-				const classes = ids.map((id) => train.classes[id]);
-				await model.trainBatch(ids.map((id) => train.vectors[id]), classes, options.dropout, random);
+				await task.trainBatch(order.slice(batch * options.batchSize, (batch + 1) * options.batchSize), random);
 				hooks.onBatch?.(epoch, batch + 1, batches);
 				if (Date.now() - lastYield > YIELD_EVERY_MS) {
 					await new Promise((resolve) => setImmediate(resolve));
@@ -113,31 +154,31 @@ async function trainModel(model: ProxyModel, train: EncodedSet, validation: Enco
 					throw new TrainingCancelled();
 				}
 			}
-			const trainMetrics = evaluate(await model.predict(train.vectors), train.classes, model.classCount);
-			const record: EpochRecord = { epoch, loss: trainMetrics.loss, accuracy: trainMetrics.accuracy, seconds: (Date.now() - started) / 1000 };
-			if (validation !== undefined) {
-				const metrics = evaluate(await model.predict(validation.vectors), validation.classes, model.classCount);
-				record.valLoss = metrics.loss;
-				record.valAccuracy = metrics.accuracy;
-				if (metrics.loss < best.loss) {
+			const trainScore = await task.scoreTrain();
+			const record: EpochRecord = { epoch, loss: trainScore.loss, accuracy: trainScore.accuracy, seconds: (Date.now() - started) / 1000 };
+			if (task.scoreValidation !== undefined) {
+				const score = await task.scoreValidation();
+				record.valLoss = score.loss;
+				record.valAccuracy = score.accuracy;
+				if (score.loss < best.loss) {
 					best.weights?.forEach((tensor) => tensor.dispose());
-					best = { epoch, loss: metrics.loss, weights: model.snapshot() };
+					best = { epoch, loss: score.loss, weights: task.model.snapshot() };
 				}
 			}
 			history.push(record);
 			hooks.onEpoch?.(record);
-			if (validation !== undefined && epoch - best.epoch >= options.patience) {
+			if (task.scoreValidation !== undefined && epoch - best.epoch >= options.patience) {
 				break;
 			}
 		}
 		const stoppedEarly = history.length < options.epochs;
 		if (best.weights !== undefined && best.epoch !== history.length) {
-			model.restore(best.weights);
+			task.model.restore(best.weights);
 		} else {
 			best.weights?.forEach((tensor) => tensor.dispose());
 		}
 		best.weights = undefined;
-		return { model, history, bestEpoch: validation === undefined ? history.length : best.epoch, stoppedEarly };
+		return { history, bestEpoch: task.scoreValidation === undefined ? history.length : best.epoch, stoppedEarly };
 	} finally {
 		best.weights?.forEach((tensor) => tensor.dispose());
 	}

@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * The sparse embedding bag shared by the proxy models. The forward pass gathers only the table rows a batch uses and
+ * sums them, weighted, per segment (`GatherV2` + `SparseSegmentSum`); the gradient, a `tf.customGrad`, scatters into
+ * those rows only (`ScatterNd`). tfjs's own gradient of `gather` needs `UnsortedSegmentSum`, which the wasm backend
+ * lacks, and a dense multi-hot input is 5–10 times slower (measured in bench/train.mjs).
+ */
+
+/** `bag(table, indices, values, segments)`: row `s` of the result is the sum of `values[i] * table[indices[i]]` over `segments[i] = s`. */
+export type EmbeddingBag = (table: tf.Tensor2D, indices: tf.Tensor1D, values: tf.Tensor1D, segments: tf.Tensor1D) => tf.Tensor2D;
+
+/** `squaredRows(table, indices)`: the sum of the squares of the listed rows (an L2 penalty on the rows a batch uses). */
+export type SquaredRows = (table: tf.Tensor2D, indices: tf.Tensor1D) => tf.Scalar;
+
+/** Creates the embedding bag with its scatter gradient. */
+export function embeddingBag(): EmbeddingBag {
+	return tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+		const [table, indices, values, segments] = inputs as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+		const save = inputs[4] as tf.GradSaveFunc;
+		save([indices, values, segments]);
+		const weighted = tf.mul(tf.gather(table, indices), tf.expandDims(values, 1));
+		const positions = tf.range(0, indices.shape[0], 1, 'int32');
+		return {
+			value: tf.sparse.sparseSegmentSum(weighted, positions, segments) as tf.Tensor2D,
+			gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+				const [savedIndices, savedValues, savedSegments] = saved;
+				const rowGradients = tf.mul(tf.gather(dy, savedSegments), tf.expandDims(savedValues, 1));
+				return [tf.scatterND(tf.expandDims(savedIndices, 1), rowGradients, table.shape), tf.zerosLike(savedIndices), tf.zerosLike(savedValues), tf.zerosLike(savedSegments)];
+			},
+		};
+	}) as unknown as EmbeddingBag;
+}
+
+/** Creates the squared-rows penalty; it needs its own gradient because the built-in one of its gather would also need UnsortedSegmentSum. */
+export function squaredRows(): SquaredRows {
+	return tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+		const [table, indices] = inputs as [tf.Tensor2D, tf.Tensor1D];
+		const save = inputs[2] as tf.GradSaveFunc;
+		const rows = tf.gather(table, indices);
+		save([indices, rows]);
+		return {
+			value: tf.sum(tf.square(rows)) as tf.Scalar,
+			gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
+				const [savedIndices, savedRows] = saved;
+				return [tf.scatterND(tf.expandDims(savedIndices, 1), tf.mul(savedRows, tf.mul(dy, 2)), table.shape), tf.zerosLike(savedIndices)];
+			},
+		};
+	}) as unknown as SquaredRows;
+}
