@@ -16,7 +16,8 @@ export interface StatusDescription {
 
 /** Describes a status notification for the language status item. */
 export function describeStatus(status: StatusParams): StatusDescription {
-	const detail = `${formatProblems(status.problems)} · ${formatDuration(status.durationMs)}`;
+	const labels = status.labels === undefined ? '' : ` · labels: ${formatLabels(status.labels)}`;
+	const detail = `${formatProblems(status.problems)} · ${formatDuration(status.durationMs)}${labels}`;
 	return {
 		text: `${formatCount(status.records, 'record')} · ${status.format ?? 'unknown format'}`,
 		detail: status.truncated ? `${detail} · list truncated at tunelint.maxProblems` : detail,
@@ -29,6 +30,22 @@ export function summarizeLint(fileName: string, status: StatusParams): string {
 	const format = status.format === null ? '' : ` (${status.format})`;
 	const truncated = status.truncated ? ' The problem list was truncated at tunelint.maxProblems.' : '';
 	return `${fileName}: ${formatCount(status.records, 'record')}${format}, ${formatProblems(status.problems)}, in ${formatDuration(status.durationMs)}.${truncated}`;
+}
+
+/** How many labels the status item names before summing up the rest. */
+const SHOWN_LABELS = 6;
+
+/**
+ * `ham 4,827 (87%), spam 747 (13%)`, most frequent first; beyond six labels the rest are summed up, so the status
+ * item stays one line even for a hundred classes.
+ */
+export function formatLabels(labels: Record<string, number>): string {
+	const entries = Object.entries(labels).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+	const total = entries.reduce((sum, [, count]) => sum + count, 0);
+	const describe = ([label, count]: [string, number]): string => `${label === '' ? '(empty)' : label} ${count.toLocaleString('en-US')} (${total === 0 ? 0 : Math.round((100 * count) / total)}%)`;
+	const shown = entries.slice(0, SHOWN_LABELS).map(describe);
+	const hidden = entries.length - SHOWN_LABELS;
+	return hidden > 0 ? `${shown.join(', ')} and ${hidden} more` : shown.join(', ');
 }
 
 /** `2 errors, 1 warning` or `no problems`; info findings are counted too. */
@@ -75,5 +92,7 @@ export function isStatusParams(value: unknown): value is StatusParams {
 		&& typeof problems === 'object' && problems !== null
 		&& typeof problems.error === 'number' && typeof problems.warning === 'number' && typeof problems.info === 'number'
 		&& typeof candidate.truncated === 'boolean'
-		&& typeof candidate.durationMs === 'number';
+		&& typeof candidate.durationMs === 'number'
+		&& (candidate.labels === undefined || (typeof candidate.labels === 'object' && candidate.labels !== null
+			&& Object.values(candidate.labels).every((count) => typeof count === 'number')));
 }

@@ -43,6 +43,7 @@ interface StatusTextModule {
 	formatProblems(problems: StatusParams['problems']): string;
 	formatDuration(milliseconds: number): string;
 	formatCount(count: number, noun: string): string;
+	formatLabels(labels: Record<string, number>): string;
 	isStatusParams(value: unknown): boolean;
 }
 
@@ -160,6 +161,17 @@ void describe('status text', () => {
 		assert.equal(statusText.describeStatus(status({ format: null, records: 1 })).text, '1 record · unknown format');
 	});
 
+	void it('shows the label distribution of a balanced file, most frequent first', () => {
+		const description = statusText.describeStatus(status({ labels: { negative: 50, positive: 52 } }));
+		assert.equal(description.detail, '2 errors, 1 warning · 850 ms · labels: positive 52 (51%), negative 50 (49%)');
+	});
+
+	void it('names six labels and sums up the rest', () => {
+		const labels = Object.fromEntries(Array.from({ length: 9 }, (_, index) => [`class${index}`, 10 + index]));
+		assert.match(statusText.formatLabels(labels), /^class8 18 \(\d+%\), .*class3 13 \(\d+%\) and 3 more$/);
+		assert.equal(statusText.formatLabels({ '': 1 }), '(empty) 1 (100%)');
+	});
+
 	void it('counts problems', () => {
 		assert.equal(statusText.formatProblems({ error: 0, warning: 0, info: 0 }), 'no problems');
 		assert.equal(statusText.formatProblems({ error: 1, warning: 2, info: 3 }), '1 error, 2 warnings, 3 info');
@@ -187,6 +199,8 @@ void describe('status text', () => {
 		assert.ok(!statusText.isStatusParams({ ...status(), problems: { error: 1, warning: 0 } }));
 		assert.ok(!statusText.isStatusParams({ ...status(), records: '12' }));
 		assert.ok(!statusText.isStatusParams({ ...status(), truncated: 'no' }));
+		assert.ok(statusText.isStatusParams(status({ labels: { spam: 1 } })));
+		assert.ok(!statusText.isStatusParams({ ...status(), labels: { spam: '1' } }));
 	});
 });
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CodeActionRequest, DocumentDiagnosticRequest, ExecuteCommandRequest, type CodeAction, type FullDocumentDiagnosticReport } from 'vscode-languageserver-protocol/node';
+import { STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol/messages';
 import { PLAN_REBALANCE_COMMAND, PLAN_SPLIT_COMMAND, type RebalancePreview, type SplitPreview } from '../../server/src/protocol/balance';
-import { initialize, open, startInProcess, type TestClient } from '../helpers/lspClient';
+import { initialize, open, startInProcess, waitFor, type TestClient } from '../helpers/lspClient';
 
 const uri = 'file:///tmp/tunelint-balance/reviews.jsonl';
 const lines = Array.from({ length: 100 }, (_, index) => JSON.stringify({ text: `review number ${index} of item ${index * 7}`, label: index < 80 ? 'pos' : 'neg' }));
@@ -41,6 +42,20 @@ void describe('rebalance and split from the editor (LSP)', () => {
 		assert.equal(preview.validationRecords, 20);
 		assert.deepEqual(preview.strata, { neg: { train: 16, validation: 4 }, pos: { train: 64, validation: 16 } });
 		assert.deepEqual(preview.files.map((file) => file.uri.split('/').pop()), ['reviews.train.jsonl', 'reviews.valid.jsonl']);
+	});
+
+	void it('shows a balanced file\'s label distribution in the status, not as a finding', async () => {
+		const balancedUri = 'file:///tmp/tunelint-balance/balanced.jsonl';
+		const balanced = Array.from({ length: 60 }, (_, index) => JSON.stringify({ text: `balanced review ${index} of item ${index * 11}`, label: ['pos', 'neg', 'neutral'][index % 3] }));
+		const statuses: StatusParams[] = [];
+		client.connection.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => {
+			statuses.push(status);
+		});
+		await open(client, balancedUri, `${balanced.join('\n')}\n`);
+		const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: balancedUri } })) as FullDocumentDiagnosticReport;
+		assert.equal(report.items.filter((item) => item.code === 'label-imbalance').length, 0);
+		await waitFor(() => statuses.some((status) => status.uri === balancedUri));
+		assert.deepEqual(statuses.find((status) => status.uri === balancedUri)?.labels, { pos: 20, neg: 20, neutral: 20 });
 	});
 
 	void it('refuses a bad strategy with a clear message', async () => {

@@ -15,6 +15,8 @@ import { ACCEPT_FINDING_COMMAND, BaselineService } from './baseline';
 import { summaryLenses } from './codeLens';
 import { hoverMarkdown, toDiagnostics } from './diagnostics';
 import { TieredLinter } from './tieredLinter';
+import { RunFindingsService } from './runFindings';
+import { RUNS_CHANGED_NOTIFICATION } from '../protocol/runs';
 import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
 
 /** Lets the event loop run between chunks of lines, so cancellation and other requests get through. */
@@ -72,6 +74,8 @@ export function startServer(connection: Connection): void {
 	const leakage = new SplitLeakageService();
 	// Accepted findings (issue 9): left out of the diagnostics; the quick fix adds to the baseline file and re-lints.
 	const baseline = new BaselineService((uri) => workspaceFolderOf(uri, workspaceFolders), () => void connection.languages.diagnostics.refresh().catch(() => undefined));
+	// Label issues of the newest saved validation fine-tune (issue 7), with the relabel quick fix.
+	const runFindings = new RunFindingsService((uri) => workspaceFolderOf(uri, workspaceFolders));
 	const provenance = new ProvenanceService({
 		settingsOf,
 		folderOf: (uri) => workspaceFolderOf(uri, workspaceFolders),
@@ -109,6 +113,10 @@ export function startServer(connection: Connection): void {
 	});
 
 	connection.onDidChangeConfiguration(forgetSettings);
+	connection.onNotification(RUNS_CHANGED_NOTIFICATION, () => {
+		runFindings.forget();
+		connection.languages.diagnostics.refresh().catch(() => undefined);
+	});
 	// The config file may change on disk; the client watches it and tells us.
 	connection.onDidChangeWatchedFiles(forgetSettings);
 
@@ -140,6 +148,7 @@ export function startServer(connection: Connection): void {
 		}
 		result = await provenance.augment(uri, document.getText(), result, settings);
 		result = await leakage.augment(uri, splitLines(document.getText()), result, settings);
+		result = await runFindings.augment(uri, splitLines(document.getText()), result, settings.maxProblems);
 		result = await baseline.augment(uri, splitLines(document.getText()), result);
 		states.set(uri, { version, result });
 		if (canRefreshCodeLens) {
@@ -177,7 +186,7 @@ export function startServer(connection: Connection): void {
 			return action === undefined ? [] : [action];
 		}
 		const diagnostics = params.context.diagnostics.filter((diagnostic) => diagnostic.source === 'tunelint');
-		return [...quickFixes(params.textDocument.uri, diagnostics, state.result), ...provenance.codeActions(params.textDocument.uri, diagnostics), ...baseline.codeActions(params.textDocument.uri, diagnostics, state.result, splitLines(document.getText()))];
+		return [...quickFixes(params.textDocument.uri, diagnostics, state.result), ...provenance.codeActions(params.textDocument.uri, diagnostics), ...baseline.codeActions(params.textDocument.uri, diagnostics, state.result, splitLines(document.getText())), ...runFindings.codeActions(params.textDocument.uri, diagnostics)];
 	});
 
 	connection.onExecuteCommand(async (params, token, workDone) => {
@@ -270,5 +279,11 @@ async function lintFileOnDisk(connection: Connection, uri: string, { settings }:
 }
 
 function statusOf(uri: string, result: LintResult, durationMs: number): StatusParams {
-	return { uri, records: result.recordCount, format: result.format ?? null, problems: result.counts, truncated: result.truncated, durationMs: Math.round(durationMs) };
+	const status: StatusParams = { uri, records: result.recordCount, format: result.format ?? null, problems: result.counts, truncated: result.truncated, durationMs: Math.round(durationMs) };
+	const distribution = result.facts['label-imbalance']?.distribution;
+	return isLabelCounts(distribution) ? { ...status, labels: distribution } : status;
+}
+
+function isLabelCounts(value: unknown): value is Record<string, number> {
+	return typeof value === 'object' && value !== null && Object.values(value).every((count) => typeof count === 'number');
 }

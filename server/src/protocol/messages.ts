@@ -30,6 +30,8 @@ export interface StatusParams {
 	/** True when more findings existed than `maxProblems` allowed to report. */
 	truncated: boolean;
 	durationMs: number;
+	/** Records per label when the file is classification-like (shown even when the labels are balanced). */
+	labels?: Record<string, number>;
 }
 
 /**
