@@ -28,7 +28,8 @@ Options:
   --backend auto|cpu|wasm|node   TensorFlow.js backend for the domain classifier (default auto)
   --seed N             (default ${DEFAULT_DOMAIN_OPTIONS.seed})
   --format text|json   (default text)
-  --config FILE        config file (field names)
+  --config FILE        config file (field names; thresholds in its "drift" section, e.g.
+                       {"drift": {"psi": 0.25, "auc": 0.8}}, with the flags' names and ksPValue; flags win)
 
 Exit codes: 0 no drift, 1 drift, 2 bad input or usage.`;
 
@@ -65,20 +66,22 @@ export async function runDrift(argv: string[], io: CliIo): Promise<number> {
 	if (!BACKEND_CHOICES.includes(values.backend as BackendChoice)) {
 		throw new UsageError(`unknown --backend "${values.backend}" (use ${BACKEND_CHOICES.join(', ')})`);
 	}
-	const thresholds: DriftThresholds = {
-		...DEFAULT_DRIFT_THRESHOLDS,
-		psi: share(values.psi, '--psi', DEFAULT_DRIFT_THRESHOLDS.psi),
-		js: share(values.js, '--js', DEFAULT_DRIFT_THRESHOLDS.js),
-		ks: share(values.ks, '--ks', DEFAULT_DRIFT_THRESHOLDS.ks),
-		vocabularyJs: share(values['vocabulary-js'], '--vocabulary-js', DEFAULT_DRIFT_THRESHOLDS.vocabularyJs),
-		groupShare: share(values['group-share'], '--group-share', DEFAULT_DRIFT_THRESHOLDS.groupShare),
-		auc: share(values.auc, '--auc', DEFAULT_DRIFT_THRESHOLDS.auc),
-	};
 	const seed = values.seed === undefined ? DEFAULT_DOMAIN_OPTIONS.seed : Number(values.seed);
 	if (!Number.isInteger(seed) || seed < 0) {
 		throw new UsageError(`--seed needs a whole number, not "${values.seed}"`);
 	}
-	const { settings } = await loadSettings(values.config, process.cwd());
+	const { settings, sections } = await loadSettings(values.config, process.cwd());
+	// Defaults, then the config file's `drift` section, then flags.
+	const configured: DriftThresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...sections.drift };
+	const thresholds: DriftThresholds = {
+		...configured,
+		psi: share(values.psi, '--psi', configured.psi),
+		js: share(values.js, '--js', configured.js),
+		ks: share(values.ks, '--ks', configured.ks),
+		vocabularyJs: share(values['vocabulary-js'], '--vocabulary-js', configured.vocabularyJs),
+		groupShare: share(values['group-share'], '--group-share', configured.groupShare),
+		auc: share(values.auc, '--auc', configured.auc),
+	};
 	const sides = await Promise.all(positionals.map(async (file) => {
 		const text = await readText(file);
 		const snapshot = snapshotOf(text, file);

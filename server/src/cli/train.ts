@@ -24,6 +24,8 @@ Options:
   --patience N                   epochs without improvement before stopping (default ${DEFAULT_RUN_CONFIG.patience})
   --batch-size N                 (default ${DEFAULT_RUN_CONFIG.batchSize})
   --lr X                         Adam learning rate (default ${DEFAULT_RUN_CONFIG.learningRate})
+                                 (the "training" section of .tunelintrc.json, saved by "tunelint tune --save",
+                                 replaces these defaults for epochs, patience, batch size, lr, l2 and dropout)
   --l2 X                         L2 penalty (default ${DEFAULT_RUN_CONFIG.l2})
   --dropout X                    input feature dropout, 0 to <1 (default ${DEFAULT_RUN_CONFIG.dropout})
   --seed N                       seed for splits, shuffling and dropout (default ${DEFAULT_RUN_CONFIG.seed})
@@ -87,15 +89,19 @@ export async function runTrain(argv: string[], io: CliIo): Promise<number> {
 			return 2;
 		}
 	}
+	const { settings, problems, sections } = await loadSettings(undefined, path.dirname(path.resolve(file)));
+	problems.forEach((problem) => io.err(`tunelint: ${problem}`));
+	// The config file's `training` section (saved by `tunelint tune --save`) replaces the built-in defaults; flags win.
+	const defaults: RunConfig = { ...DEFAULT_RUN_CONFIG, ...sections.training };
 	const config: RunConfig = {
-		...DEFAULT_RUN_CONFIG,
-		folds: integer(values.folds, '--folds', DEFAULT_RUN_CONFIG.folds, 0),
-		epochs: integer(values.epochs, '--epochs', DEFAULT_RUN_CONFIG.epochs, 1),
-		patience: integer(values.patience, '--patience', DEFAULT_RUN_CONFIG.patience, 1),
-		batchSize: integer(values['batch-size'], '--batch-size', DEFAULT_RUN_CONFIG.batchSize, 1),
-		learningRate: number(values.lr, '--lr', DEFAULT_RUN_CONFIG.learningRate, (x) => x > 0),
-		l2: number(values.l2, '--l2', DEFAULT_RUN_CONFIG.l2, (x) => x >= 0),
-		dropout: number(values.dropout, '--dropout', DEFAULT_RUN_CONFIG.dropout, (x) => x >= 0 && x < 1),
+		...defaults,
+		folds: integer(values.folds, '--folds', defaults.folds, 0),
+		epochs: integer(values.epochs, '--epochs', defaults.epochs, 1),
+		patience: integer(values.patience, '--patience', defaults.patience, 1),
+		batchSize: integer(values['batch-size'], '--batch-size', defaults.batchSize, 1),
+		learningRate: number(values.lr, '--lr', defaults.learningRate, (x) => x > 0),
+		l2: number(values.l2, '--l2', defaults.l2, (x) => x >= 0),
+		dropout: number(values.dropout, '--dropout', defaults.dropout, (x) => x >= 0 && x < 1),
 		seed: integer(values.seed, '--seed', DEFAULT_RUN_CONFIG.seed, 0),
 		backend: values.backend as BackendChoice,
 		learningCurve: !values['no-learning-curve'],
@@ -103,8 +109,6 @@ export async function runTrain(argv: string[], io: CliIo): Promise<number> {
 	if (config.folds === 1) {
 		throw new UsageError('--folds must be 0 (skip label issues) or at least 2');
 	}
-	const { settings, problems } = await loadSettings(undefined, path.dirname(path.resolve(file)));
-	problems.forEach((problem) => io.err(`tunelint: ${problem}`));
 	const json = values.format === 'json';
 	const training = startTrainingProcess({ file, validationFile: values.valid, fields: settings.fields, config }, progressWriter(io, json));
 	if (json) {

@@ -7,7 +7,7 @@ import { alignedShares, jensenShannon, kolmogorovSmirnov, numericPsi, psi } from
  * comes with the reason.
  */
 
-/** Thresholds, all configurable (`ruleOptions.drift` in the config file, or CLI flags). */
+/** Thresholds, all configurable (the `drift` section of the config file, or CLI flags, which win). */
 export interface DriftThresholds {
 	/** PSI at or above this is drift (0.2, the usual "significant shift", as in Deepchecks). */
 	psi: number;
