@@ -324,3 +324,55 @@ export async function waitForDrawnCanvases(frame, minimum, timeoutMs) {
 	}, minimum, { timeout: timeoutMs });
 	return handle.jsonValue();
 }
+
+/**
+ * Starts recording the text of every notification the workbench shows from now on, toast or not, however briefly:
+ * a MutationObserver in the page sees each change as it happens, so a progress toast that comes and goes between two
+ * polls of a test is still recorded. Returns a function that reads the texts recorded so far.
+ * @returns {Promise<() => Promise<string[]>>}
+ */
+export async function recordNotifications(page) {
+	await page.evaluate(() => {
+		const seen = new Set();
+		const record = () => {
+			for (const item of document.querySelectorAll('.notification-list-item')) {
+				const text = item.textContent?.replace(/\s+/g, ' ').trim();
+				if (text) {
+					seen.add(text);
+				}
+			}
+		};
+		const observer = new MutationObserver(record);
+		observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+		record();
+		/** @type {any} */ (window).tunelintNotificationTexts = () => [...seen];
+	});
+	return () => page.evaluate(() => /** @type {any} */ (window).tunelintNotificationTexts());
+}
+
+/**
+ * Returns the text of a notification matching `pattern` that has been (or is about to be) shown: from its toast
+ * while that is up, else from the notification center, which keeps a notification after its toast has timed out (an
+ * information toast hides after about 15 s, which a loaded machine can spend before a test looks). Leaves the
+ * notification center open when it had to look there; see hideNotificationCenter.
+ */
+export async function readNotification(page, pattern, timeoutMs) {
+	const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: pattern }).first();
+	const fromToast = await toast.innerText({ timeout: 1_000 }).catch(() => undefined);
+	if (fromToast !== undefined) {
+		return fromToast;
+	}
+	await runCommand(page, 'Notifications: Show Notifications');
+	const item = page.locator('.notifications-center .notification-list-item', { hasText: pattern }).first();
+	await item.waitFor({ timeout: timeoutMs });
+	return item.innerText();
+}
+
+/** Closes the notification center if it is open. */
+export async function hideNotificationCenter(page) {
+	const center = page.locator('.notifications-center.visible');
+	if (await center.isVisible()) {
+		await runCommand(page, 'Notifications: Hide Notifications');
+		await center.waitFor({ state: 'hidden' });
+	}
+}
