@@ -27,10 +27,19 @@ const ANSWERS_BESIDE: Partial<Record<DatasetFormat, string>> = {
 };
 
 /**
+ * TRL's conversational variants keep message lists in the fields of its flat formats: the prompt holds the
+ * conversation so far (it ends with the user) and each answer field holds the assistant's turns. Without a prompt,
+ * a preference pair's chosen and rejected are whole conversations (TRL's implicit-prompt preference).
+ */
+const TRL_PROMPT_FORMATS: ReadonlySet<DatasetFormat> = new Set(['prompt-completion', 'trl-preference', 'unpaired-preference', 'prompt-only']);
+const TRL_ANSWER_FIELDS = ['completion', 'chosen', 'rejected'] as const;
+
+/**
  * Per-format role rules: one system message and only first, a user turn before the first answer, alternation,
  * the last turn an assistant's for supervised fine-tuning (or a user's for RFT with `lastRole: "user"`), tool
- * results that answer a prior tool call, and ShareGPT's odd/even positions. A record without a system message in a
- * file where most records have one is reported too, as information.
+ * results that answer a prior tool call, and ShareGPT's odd/even positions. TRL's conversational prompt and answer
+ * lists are checked too. A record without a system message in a file where most records have one is reported too,
+ * as information.
  */
 export const roleOrder: FileRule = {
 	kind: 'file',
@@ -47,6 +56,9 @@ export const roleOrder: FileRule = {
 		let withSystem = 0;
 		return {
 			add(entry) {
+				for (const { path, problem } of entry.memo(`role-order:trl:${lastRole}`, () => trlProblems(entry))) {
+					findings.push(toFinding(entry, path, problem));
+				}
 				const fields = entry.match?.format === undefined ? undefined : CONVERSATION_FIELDS[entry.match.format];
 				const list = fields === undefined || entry.record === undefined ? undefined : valueAt(entry.record, fields.list);
 				if (fields === undefined || !Array.isArray(list)) {
@@ -80,6 +92,53 @@ export const roleOrder: FileRule = {
 		};
 	},
 };
+
+/** Role problems of TRL's conversational prompt-completion, preference and prompt-only records. */
+function trlProblems(entry: LineEntry): Array<{ path: string[]; problem: RoleProblem }> {
+	const format = entry.match?.format;
+	const record = entry.record;
+	if (format === undefined || record === undefined || !TRL_PROMPT_FORMATS.has(format)) {
+		return [];
+	}
+	const found: Array<{ path: string[]; problem: RoleProblem }> = [];
+	const prompt = record.prompt;
+	if (isMessageList(prompt)) {
+		const roles = prompt.map((message) => roleOf(message, 'role'));
+		for (const problem of checkConversation(format, prompt, roles, 'user')) {
+			found.push({ path: ['prompt'], problem: problem.index === prompt.length - 1 && problem.message.startsWith('The conversation ends with') ? continuedPrompt(problem.index, roles[problem.index]) : problem });
+		}
+	}
+	for (const field of TRL_ANSWER_FIELDS) {
+		const answer = record[field];
+		if (!isMessageList(answer)) {
+			continue;
+		}
+		const roles = answer.map((message) => roleOf(message, 'role'));
+		if (prompt === undefined && format === 'trl-preference') {
+			// Implicit prompt: each answer is the whole conversation, ending with the assistant's turn.
+			found.push(...checkConversation(format, answer, roles, 'assistant').map((problem) => ({ path: [field], problem })));
+			continue;
+		}
+		const misplaced = roles.findIndex((role) => role !== undefined && canonicalRole(role) !== 'assistant' && canonicalRole(role) !== 'tool');
+		if (misplaced >= 0) {
+			found.push({ path: [field], problem: { index: misplaced, message: `A ${roles[misplaced]} turn in ${field}: it holds the assistant's answer, so the question belongs in prompt.` } });
+		}
+	}
+	return found;
+}
+
+/**
+ * TRL continues a prompt that ends with a non-user turn (continue_final_message) instead of answering it: legal,
+ * but rarely what a fine-tune wants, so a warning.
+ */
+function continuedPrompt(index: number, role: string | undefined): RoleProblem {
+	return { index, message: `The prompt ends with ${role ?? 'a turn without a role'}, not the user: TRL will continue that turn rather than answer it.`, severity: 'warning' };
+}
+
+/** TRL's conversational test: a list whose first element is an object with a role. */
+function isMessageList(value: JsonValue | undefined): value is JsonValue[] {
+	return Array.isArray(value) && value.length > 0 && roleOf(value[0], 'role') !== undefined;
+}
 
 function toFinding(entry: LineEntry, listPath: readonly string[], problem: RoleProblem): FileFindingDraft {
 	const span = spanOf(entry.parsed.text, [...listPath, problem.index]);
