@@ -72,6 +72,15 @@ install_code_server() {
 		log "error: code-server $CODE_SERVER_VERSION needs Node 20 (its postinstall refuses others); this is Node $(node -v)"
 		exit 1
 	fi
+	# node-gyp compiles the native modules against Node's headers and downloads them from nodejs.org unless told where
+	# they are; a Node installed from a package (as on our machines) ships them under its prefix.
+	local node_prefix
+	node_prefix="$(node -p 'require("path").resolve(process.execPath, "..", "..")')"
+	if [ -f "$node_prefix/include/node/node.h" ]; then
+		export npm_config_nodedir="$node_prefix"
+	else
+		log "warning: no Node headers under $node_prefix/include/node; node-gyp will try to download them"
+	fi
 	log "installing code-server $CODE_SERVER_VERSION into $install_dir (builds native modules; takes a few minutes)"
 	mkdir -p "$install_dir"
 	# A package.json of its own keeps npm from treating the repository root as the project.
