@@ -72,7 +72,7 @@ void describe('search on known functions', () => {
 	void it('grid covers the space evenly; every method is reproducible with its seed', async () => {
 		const grid = await search(quadratic, quadraticSpace, { method: 'grid', trials: 9, seed: 1 });
 		assert.deepEqual([...new Set(grid.trials.map((trial) => trial.params.x))].sort((a, b) => a - b), [-3, 0, 3]);
-		for (const method of ['random', 'bayes'] as const) {
+		for (const method of ['random', 'bayes', 'tpe'] as const) {
 			const first = await search(quadratic, quadraticSpace, { method, trials: 8, seed: 7 });
 			const second = await search(quadratic, quadraticSpace, { method, trials: 8, seed: 7 });
 			assert.deepEqual(first.trials.map((trial) => trial.params), second.trials.map((trial) => trial.params));
@@ -86,5 +86,76 @@ void describe('search on known functions', () => {
 		assert.ok(result.trials.some((trial) => trial.metric === Number.POSITIVE_INFINITY));
 		const curve = bestSoFar(result.trials);
 		assert.ok(curve.every((value, index) => index === 0 || value <= curve[index - 1]));
+	});
+
+	void it('TPE beats random search on average over 10 seeds: Branin within 30 evaluations, the quadratic within 25', async () => {
+		const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+		const mean = async (method: SearchMethod, objective: typeof branin, space: Parameter[], trials: number): Promise<number> => {
+			let total = 0;
+			for (const seed of seeds) {
+				total += await bestOf(method, objective, space, trials, seed);
+			}
+			return total / seeds.length;
+		};
+		// Measured: Branin TPE 1.18 against random 2.21 (minimum 0.398); quadratic TPE 0.028 against random 0.64.
+		const braninTpe = await mean('tpe', branin, braninSpace, 30);
+		const braninRandom = await mean('random', branin, braninSpace, 30);
+		assert.ok(braninTpe < 1.5 && braninTpe < braninRandom, `Branin: TPE ${braninTpe}, random ${braninRandom}`);
+		const quadraticTpe = await mean('tpe', quadratic, quadraticSpace, 25);
+		const quadraticRandom = await mean('random', quadratic, quadraticSpace, 25);
+		assert.ok(quadraticTpe < 0.1 && quadraticTpe < quadraticRandom, `quadratic: TPE ${quadraticTpe}, random ${quadraticRandom}`);
+	});
+});
+
+void describe('parallel search', () => {
+	/** Branin with a random delay, so trials finish in an order that differs from run to run. */
+	function delayed(inFlight: { now: number; most: number }): (params: Record<string, number>) => Promise<number> {
+		return async (params) => {
+			inFlight.now++;
+			inFlight.most = Math.max(inFlight.most, inFlight.now);
+			await new Promise((resolve) => setTimeout(resolve, Math.random() * 8));
+			inFlight.now--;
+			return branin(params);
+		};
+	}
+
+	void it('keeps up to `workers` trials in flight and tries the same points whatever order they finish in', async () => {
+		for (const method of ['grid', 'random', 'bayes', 'tpe'] as const) {
+			const first = { now: 0, most: 0 };
+			const a = await search(delayed(first), braninSpace, { method, trials: 12, seed: 4, workers: 3 });
+			const b = await search(delayed({ now: 0, most: 0 }), braninSpace, { method, trials: 12, seed: 4, workers: 3 });
+			assert.equal(a.trials.length, method === 'grid' ? 9 : 12, 'a 2-D grid of 12 points has 3 × 3 levels');
+			assert.equal(first.most, 3, `${method}: most trials in flight`);
+			assert.deepEqual(a.trials.map((trial) => trial.params), b.trials.map((trial) => trial.params), `${method}: reproducible`);
+		}
+		const sequential = await search(branin, braninSpace, { method: 'bayes', trials: 10, seed: 2 });
+		const oneWorker = await search(delayed({ now: 0, most: 0 }), braninSpace, { method: 'bayes', trials: 10, seed: 2, workers: 1 });
+		assert.deepEqual(oneWorker.trials.map((trial) => trial.params), sequential.trials.map((trial) => trial.params), 'one worker is the sequential search');
+	});
+
+	void it('batch Bayes (constant liar) still gets within 0.1 of Branin\'s minimum in 30 evaluations with 2 workers, every seed', async () => {
+		for (const seed of SEEDS) {
+			const best = (await search(branin, braninSpace, { method: 'bayes', trials: 30, seed, workers: 2 })).best?.metric ?? Number.POSITIVE_INFINITY;
+			assert.ok(best - BRANIN_MIN < 0.1, `seed ${seed}: best ${best}`);
+		}
+	});
+
+	void it('a cancel stops new trials and drops the interrupted ones', async () => {
+		const signal = { isCancellationRequested: false };
+		let calls = 0;
+		const result = await search(async (params) => {
+			calls++;
+			if (calls === 5) {
+				signal.isCancellationRequested = true;
+			}
+			await new Promise((resolve) => setTimeout(resolve, 2));
+			if (signal.isCancellationRequested) {
+				throw new Error('cancelled');
+			}
+			return branin(params);
+		}, braninSpace, { method: 'random', trials: 20, seed: 1, workers: 2, signal });
+		assert.equal(result.stoppedEarly, true);
+		assert.equal(calls, 5);
+		assert.ok(result.trials.length <= 4 && result.trials.every((trial) => Number.isFinite(trial.metric)));
 	});
 });

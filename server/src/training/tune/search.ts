@@ -1,16 +1,25 @@
 import type { CancellationSignal } from '../../core/types';
 import { type Random, seededRandom, shuffleInPlace } from '../random';
 import { fitGaussianProcess } from './gaussianProcess';
+import { nextByTpe, normalCdf } from './tpe';
 import { gridLevels, type Parameter, type Params, paramsAt, snapped } from './space';
 
 /**
- * Hyper-parameter search: grid, random, and Bayesian optimisation (a Matérn 5/2 Gaussian process with expected
- * improvement). The objective is minimised (validation loss for `tunelint tune`). Trials run one after another:
- * each asks the surrogate fitted to every earlier result, which is what makes Bayes need fewer trials.
+ * Hyper-parameter search: grid, random, Bayesian optimisation (a Matérn 5/2 Gaussian process with expected
+ * improvement) and TPE. The objective is minimised (validation loss for `tunelint tune`).
+ *
+ * Trials may run in parallel (`workers`). Grid and random points do not depend on results, so a new trial starts as
+ * soon as a worker is free. Bayes and TPE run in synchronous batches of `workers` trials: the batch's points are
+ * chosen one after another with the constant-liar heuristic (Ginsbourger et al. 2010): each chosen but unevaluated
+ * point is added to the observations with a fake result, the best value so far for Bayes (CL-min, which pushes the
+ * next point of the batch away from it) and the worst for TPE (as Optuna's constant_liar does), then the batch is
+ * evaluated together. Waiting for a whole batch costs some idle time, but keeps the search reproducible: for a seed
+ * and a worker count the same points are tried whatever order the trials finish in. With one worker this is the
+ * plain sequential search.
  */
 
-export type SearchMethod = 'grid' | 'random' | 'bayes';
-export const SEARCH_METHODS: readonly SearchMethod[] = ['grid', 'random', 'bayes'];
+export type SearchMethod = 'grid' | 'random' | 'bayes' | 'tpe';
+export const SEARCH_METHODS: readonly SearchMethod[] = ['grid', 'random', 'bayes', 'tpe'];
 
 /** One evaluated configuration. */
 export interface Trial {
@@ -33,57 +42,92 @@ export interface SearchOptions {
 	method: SearchMethod;
 	trials: number;
 	seed: number;
-	/** Random trials before the surrogate takes over (Bayes only); default max(3, dimensions + 1). */
+	/** Trials evaluated at once (default 1); the objective must cope with that many concurrent calls. */
+	workers?: number;
+	/** Random trials before the model takes over (Bayes and TPE); default max(3, dimensions + 1). */
 	initialRandom?: number;
 	/** Stop starting new trials after this many seconds. */
 	budgetSeconds?: number;
 	signal?: CancellationSignal;
+	/** Called as each trial finishes (in finishing order); `index` is its 0-based place in the result. */
 	onTrial?(trial: Trial, index: number): void;
 }
 
-/** The objective: smaller is better; NaN or a throw counts as a failed trial (it is recorded as +∞). */
+/**
+ * The objective: smaller is better; NaN or a throw counts as a failed trial (recorded as +∞), except a throw after
+ * the signal was cancelled, which drops the interrupted trial from the result.
+ */
 export type Objective = (params: Params) => Promise<number> | number;
 
-/** Runs a search and returns every trial with the best one. */
+/** Runs a search and returns every finished trial (in trial order) with the best one. */
 export async function search(objective: Objective, space: readonly Parameter[], options: SearchOptions): Promise<SearchResult> {
 	const random = seededRandom(options.seed);
-	const trials: Trial[] = [];
-	const units: number[][] = [];
+	const workers = Math.max(1, Math.floor(options.workers ?? 1));
+	const adaptive = options.method === 'bayes' || options.method === 'tpe';
+	const initialRandom = options.initialRandom ?? Math.max(3, space.length + 1);
 	const grid = options.method === 'grid' ? gridPoints(space, options.trials, random) : [];
+	const total = options.method === 'grid' ? Math.min(options.trials, grid.length) : options.trials;
+	const finished: ({ trial: Trial; unit: number[] } | undefined)[] = [];
+	const running = new Map<number, Promise<void>>();
 	const started = Date.now();
+	let next = 0;
 	let stoppedEarly = false;
-	for (let index = 0; index < options.trials; index++) {
-		if (options.signal?.isCancellationRequested || (options.budgetSeconds !== undefined && (Date.now() - started) / 1000 >= options.budgetSeconds)) {
-			stoppedEarly = true;
-			break;
-		}
-		let unit: number[];
+	const propose = (index: number, pending: readonly number[][]): number[] => {
 		if (options.method === 'grid') {
-			if (index >= grid.length) {
-				break;
-			}
-			unit = grid[index];
-		} else if (options.method === 'random' || index < (options.initialRandom ?? Math.max(3, space.length + 1))) {
-			unit = space.map(() => random());
-		} else {
-			unit = nextByExpectedImprovement(units, trials.map((trial) => trial.metric), space.length, random);
+			return grid[index];
 		}
-		unit = snapped(space, unit);
+		if (options.method === 'random' || index < initialRandom) {
+			return space.map(() => random());
+		}
+		const done = finished.filter((entry) => entry !== undefined);
+		const observed = done.map((entry) => entry.trial.metric);
+		const finite = observed.filter((metric) => Number.isFinite(metric));
+		const liar = finite.length === 0 ? 0 : options.method === 'bayes' ? Math.min(...finite) : Math.max(...finite);
+		const units = [...done.map((entry) => entry.unit), ...pending];
+		const metrics = [...observed, ...pending.map(() => liar)];
+		return options.method === 'bayes' ? nextByExpectedImprovement(units, metrics, space.length, random) : nextByTpe(units, metrics.map((metric) => (Number.isFinite(metric) ? metric : Number.MAX_VALUE)), space.length, random);
+	};
+	const start = (index: number, unit: number[]): void => {
 		const params = paramsAt(space, unit);
 		const trialStarted = Date.now();
-		let metric: number;
-		try {
-			metric = await objective(params);
-		} catch {
-			metric = Number.NaN;
+		const settle = async (): Promise<void> => {
+			let metric: number;
+			try {
+				metric = await objective(params);
+			} catch {
+				if (options.signal?.isCancellationRequested) {
+					return;
+				}
+				metric = Number.NaN;
+			}
+			const trial: Trial = { params, metric: Number.isFinite(metric) ? metric : Number.POSITIVE_INFINITY, seconds: (Date.now() - trialStarted) / 1000 };
+			finished[index] = { trial, unit };
+			options.onTrial?.(trial, index);
+		};
+		running.set(index, settle().finally(() => running.delete(index)));
+	};
+	for (;;) {
+		const outOfTime = options.budgetSeconds !== undefined && (Date.now() - started) / 1000 >= options.budgetSeconds;
+		if (next < total && (options.signal?.isCancellationRequested || outOfTime)) {
+			stoppedEarly = true;
 		}
-		const trial: Trial = { params, metric: Number.isFinite(metric) ? metric : Number.POSITIVE_INFINITY, seconds: (Date.now() - trialStarted) / 1000 };
-		trials.push(trial);
-		units.push(unit);
-		options.onTrial?.(trial, index);
+		// Adaptive methods choose a new batch only once the previous one is in; the others fill any free worker.
+		if (!stoppedEarly && (!adaptive || running.size === 0)) {
+			const pending: number[][] = [];
+			while (running.size < workers && next < total) {
+				const unit = snapped(space, propose(next, pending));
+				pending.push(unit);
+				start(next++, unit);
+			}
+		}
+		if (running.size === 0) {
+			break;
+		}
+		await Promise.race(running.values());
 	}
+	const trials = finished.filter((entry) => entry !== undefined).map((entry) => entry.trial);
 	const best = trials.reduce<Trial | undefined>((current, trial) => (current === undefined || trial.metric < current.metric ? trial : current), undefined);
-	return { method: options.method, trials, best: best === undefined ? null : { params: best.params, metric: best.metric }, stoppedEarly };
+	return { method: options.method, trials, best: best === undefined ? null : { params: best.params, metric: best.metric }, stoppedEarly: stoppedEarly || options.signal?.isCancellationRequested === true };
 }
 
 /** The best metric after each trial (for the best-so-far plot and the benchmark). */
@@ -147,14 +191,6 @@ export function expectedImprovement(mean: number, std: number, target: number): 
 	}
 	const z = (target - mean) / std;
 	return (target - mean) * normalCdf(z) + std * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-}
-
-/** Standard normal CDF (Abramowitz-Stegun 7.1.26 through erf; error below 1.5e-7). */
-function normalCdf(z: number): number {
-	const x = Math.abs(z) / Math.SQRT2;
-	const t = 1 / (1 + 0.3275911 * x);
-	const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
-	return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
 function gaussian(random: Random): number {
