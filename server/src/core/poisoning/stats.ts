@@ -86,13 +86,16 @@ export function pValueFromLog(logP: number): number {
 	return Math.max(Number.MIN_VALUE, Math.exp(logP));
 }
 
-/** First and third quartiles (linear interpolation between order statistics) of a non-empty list. */
-export function quartiles(values: readonly number[]): { q1: number; median: number; q3: number } {
-	const sorted = [...values].sort((a, b) => a - b);
+/**
+ * First and third quartiles (linear interpolation between order statistics) of a non-empty list. Typed arrays are
+ * welcome: the values are sorted as a Float64Array copy, 8 bytes per value, for the millions of records of a big file.
+ */
+export function quartiles(values: ArrayLike<number>): { q1: number; median: number; q3: number } {
+	const sorted = Float64Array.from(values).sort();
 	return { q1: quantile(sorted, 0.25), median: quantile(sorted, 0.5), q3: quantile(sorted, 0.75) };
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: Float64Array, q: number): number {
 	if (sorted.length === 0) {
 		return 0;
 	}

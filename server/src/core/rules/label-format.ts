@@ -3,7 +3,9 @@ import { displayLabel } from '../balance/measures';
 import { spanOf } from '../jsonLocate';
 import type { FileFindingDraft, FileRule } from '../rule';
 
+/** Positions kept per spelling, and over all spellings: findings beyond them would be capped by maxProblems anyway. */
 const MAX_POSITIONS = 5000;
+const MAX_TOTAL_POSITIONS = 100_000;
 
 /**
  * The same label spelled differently (`Positive`, `positive `, `POS`): a model trained on it sees two or three
@@ -20,6 +22,7 @@ export const labelFormat: FileRule = {
 	start() {
 		const labels = new LabelCounter(1000);
 		const positions = new Map<string, Array<{ line: number; start: number; end: number; stringValue: boolean }>>();
+		let positionCount = 0;
 		return {
 			add(entry) {
 				const occurrence = entry.memo('balance:label', () => labelOf(entry));
@@ -27,10 +30,19 @@ export const labelFormat: FileRule = {
 					return;
 				}
 				labels.add(occurrence.label);
+				// Generative data (more distinct answers than the counter keeps) is never reported: keep no positions for it,
+				// and none for labels the counter no longer counts, or every answer of a huge chat file would be kept here.
+				if (labels.overflowed || !labels.counts.has(occurrence.label) || positionCount >= MAX_TOTAL_POSITIONS) {
+					if (labels.overflowed) {
+						positions.clear();
+					}
+					return;
+				}
 				const list = positions.get(occurrence.label) ?? [];
 				if (list.length < MAX_POSITIONS) {
 					const span = spanOf(entry.parsed.text, occurrence.path);
 					list.push({ line: entry.line, start: span.start, end: span.end, stringValue: typeof occurrence.raw === 'string' });
+					positionCount++;
 				}
 				positions.set(occurrence.label, list);
 			},

@@ -1,3 +1,4 @@
+import { NumberColumn } from '../poisoning/columns';
 import { upperFence } from '../poisoning/outliers';
 import { quartiles } from '../poisoning/stats';
 import type { FileFindingDraft, FileRule } from '../rule';
@@ -15,28 +16,34 @@ export const outlierLength: FileRule = {
 	start(options, settings) {
 		const k = options.number('iqrMultiplier', 2);
 		const minRecords = options.number('minRecords', 20);
-		const records: Array<{ line: number; length: number; lineLength: number }> = [];
+		// Three numbers per record in flat columns (12 bytes), not an object per record: exact quartiles need them all.
+		const lines = new NumberColumn(Int32Array);
+		const lengths = new NumberColumn(Float64Array);
+		const lineLengths = new NumberColumn(Int32Array);
 		return {
 			add(entry) {
 				const length = entry.memo('outlier-length:length', () => entry.content()?.text.length);
 				if (length !== undefined) {
-					records.push({ line: entry.line, length, lineLength: entry.parsed.text.length });
+					lines.push(entry.line);
+					lengths.push(length);
+					lineLengths.push(entry.parsed.text.length);
 				}
 			},
 			finish() {
-				if (records.length < minRecords) {
+				if (lengths.length < minRecords) {
 					return [];
 				}
-				const lengths = records.map((r) => r.length);
-				const fence = upperFence(lengths, k);
-				const { median } = quartiles(lengths);
+				const fence = upperFence(lengths.view(), k);
+				const { median } = quartiles(lengths.view());
 				const drafts: FileFindingDraft[] = [];
-				for (const record of records) {
-					if (record.length > fence && drafts.length < settings.maxProblems) {
+				for (let index = 0; index < lengths.length && drafts.length < settings.maxProblems; index++) {
+					const length = lengths.get(index);
+					if (length > fence) {
+						const line = lines.get(index);
 						drafts.push({
-							message: `This record's content is ${record.length} characters, beyond the file's upper fence of ${Math.round(fence)} (Q3 + ${k}·IQR; median ${Math.round(median)}).`,
-							range: { line: record.line, column: 0, endLine: record.line, endColumn: record.lineLength },
-							data: { length: record.length, fence, median },
+							message: `This record's content is ${length} characters, beyond the file's upper fence of ${Math.round(fence)} (Q3 + ${k}·IQR; median ${Math.round(median)}).`,
+							range: { line, column: 0, endLine: line, endColumn: lineLengths.get(index) },
+							data: { length, fence, median },
 						});
 					}
 				}
