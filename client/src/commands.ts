@@ -17,6 +17,8 @@ import { openTrainingLog } from './commands/log';
 import { redTeamDataset } from './commands/redteam';
 import { searchHyperparameters } from './commands/tune';
 import { lintFileOnDisk } from './lintFileOnDisk';
+import { exportLabelIssues } from './runView/exportCommand';
+import { showRuns } from './runView/showRunsCommand';
 
 /** What VS Code calls when a command runs. */
 export type Cmd = (...args: never[]) => unknown;
@@ -45,6 +47,8 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
 	'tunelint.compareDatasets': { needsServer: false, create: compareDatasets },
 	'tunelint.probeForgetting': { needsServer: false, create: probeForgetting },
 	'tunelint.openTrainingLog': { needsServer: false, create: openTrainingLog },
+	'tunelint.showRuns': { needsServer: false, create: showRuns },
+	'tunelint.exportLabelIssues': { needsServer: false, create: exportLabelIssues },
 	'tunelint.lockAdd': { needsServer: true, create: lockAdd },
 	'tunelint.lockUpdate': { needsServer: true, create: lockUpdate },
 	'tunelint.lockVerify': { needsServer: true, create: lockVerify },

@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { registerLockedVersionProvider } from './commands/lock';
 import { Ctx, errorMessage } from './ctx';
 import { ProvenanceStatusItem } from './provenanceStatus';
+import { watchRuns } from './runView/runWatcher';
 
 let ctx: Ctx | undefined;
 
@@ -13,7 +14,7 @@ let ctx: Ctx | undefined;
 export function activate(context: vscode.ExtensionContext): void {
 	const activeCtx = new Ctx(context);
 	ctx = activeCtx;
-	context.subscriptions.push(activeCtx, ...registerCommands(activeCtx), registerLockedVersionProvider(), new ProvenanceStatusItem(activeCtx));
+	context.subscriptions.push(activeCtx, ...registerCommands(activeCtx), registerLockedVersionProvider(), new ProvenanceStatusItem(activeCtx), watchRuns(activeCtx));
 	// Activation does not wait for the server: commands are usable at once and wait for it themselves.
 	activeCtx.start().catch((error: unknown) => activeCtx.outputChannel.error(`Starting the server failed: ${errorMessage(error)}`));
 }

@@ -1,16 +1,20 @@
 /**
  * `Tunelint: Train Proxy Model (Validation Fine-Tune)`: runs `tunelint train FILE --format json` in its own Node
  * process (never in the extension host), shows its JSON progress lines from stderr as a cancellable notification,
- * and when it finishes shows the findings as diagnostics (label issues with a "Relabel" quick fix) and offers the
- * saved run. Cancel sends SIGTERM; the CLI
+ * and when it finishes opens the saved run in the run view and tells the language server, which shows the run's
+ * label issues as diagnostics with the "Relabel as …" quick fix. Cancel sends SIGTERM; the CLI
  * stops the training process within two seconds and saves nothing. Training runs the user's data through
  * TensorFlow.js, so the command is unavailable in Restricted Mode (untrusted workspaces).
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { exportRunLabelIssues } from '../runView/exportCommand';
+import { metricName } from '../runView/model';
+import { showRunView } from '../runView/panel';
+import { runsDirectoryFor } from '../runView/runsDirectories';
+import { notifyRunsChanged } from '../runView/runWatcher';
 
 /** A progress line of `tunelint train --format json` (see server/src/cli/train.ts). */
 interface ProgressLine {
@@ -28,43 +32,14 @@ interface ProgressLine {
 	valAccuracy?: number;
 }
 
-/** The parts of the CLI's result object this command shows. */
+/** The parts of the CLI's result object this command shows; the next-token proxy has other metrics than macro F1. */
 interface TrainResult {
 	backend: string;
 	bestEpoch: number;
-	metrics: { validation: { accuracy: number; macroF1: number } };
-	findings: unknown[];
+	metrics: { validation: Record<string, unknown> };
+	findings: Array<{ ruleId?: unknown }>;
 	runDirectory: string;
 }
-
-/** A range as the engine writes it in the run's findings.json (0-based, UTF-16 columns). */
-interface EngineRange {
-	line: number;
-	column: number;
-	endLine: number;
-	endColumn: number;
-}
-
-/** An engine finding from findings.json, with its fix (the relabel of a label issue). */
-interface EngineFinding {
-	ruleId: string;
-	severity: string;
-	message: string;
-	range: EngineRange;
-	fix?: { title: string; edits: (EngineRange & { newText: string })[] };
-}
-
-const DIAGNOSTIC_SOURCE = 'tunelint (proxy model)';
-let diagnostics: vscode.DiagnosticCollection | undefined;
-/**
- * The fix of each training diagnostic, for the quick-fix provider. Keyed by document, range and message: the
- * diagnostics a provider receives are copies made by VS Code, not the objects this command created.
- */
-const fixes = new Map<string, NonNullable<EngineFinding['fix']>>();
-const fixKey = (uri: vscode.Uri, diagnostic: vscode.Diagnostic): string => {
-	const { start, end } = diagnostic.range;
-	return `${uri.toString()}#${start.line}:${start.character}-${end.line}:${end.character}#${diagnostic.message}`;
-};
 
 export function trainProxy(ctx: Ctx): (uri?: unknown) => Promise<void> {
 	return async (uri) => {
@@ -77,14 +52,9 @@ export function trainProxy(ctx: Ctx): (uri?: unknown) => Promise<void> {
 			void vscode.window.showWarningMessage('Tunelint: open a JSONL dataset on the local disk (or pick one in the explorer) to train a proxy model on it.');
 			return;
 		}
-		if (diagnostics === undefined) {
-			diagnostics = vscode.languages.createDiagnosticCollection('tunelint-training');
-			ctx.extensionContext.subscriptions.push(diagnostics, vscode.languages.registerCodeActionsProvider({ language: 'jsonl' }, { provideCodeActions: relabelActions }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
-		}
-		const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
-		const result = await runWithProgress(ctx, target.fsPath, path.join(folder, '.tunelint', 'runs'));
+		const result = await runWithProgress(ctx, target.fsPath, runsDirectoryFor(target.fsPath));
 		if (result !== undefined) {
-			await showResult(target, result);
+			await showResult(ctx, result);
 		}
 	};
 }
@@ -152,54 +122,22 @@ function report(progress: vscode.Progress<{ message?: string; increment?: number
 	}
 }
 
-async function showResult(target: vscode.Uri, result: TrainResult): Promise<void> {
-	// The run's findings.json keeps the engine's findings with their fixes, which the CLI's JSON output leaves out.
-	const findings = JSON.parse(await readFile(path.join(result.runDirectory, 'findings.json'), 'utf8')) as EngineFinding[];
-	for (const key of [...fixes.keys()].filter((candidate) => candidate.startsWith(`${target.toString()}#`))) {
-		fixes.delete(key);
-	}
-	const severity = (name: string) => (name === 'error' ? vscode.DiagnosticSeverity.Error : name === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-	diagnostics?.set(
-		target,
-		findings.map((finding) => {
-			const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, severity(finding.severity));
-			diagnostic.source = DIAGNOSTIC_SOURCE;
-			diagnostic.code = finding.ruleId;
-			if (finding.fix !== undefined) {
-				fixes.set(fixKey(target, diagnostic), finding.fix);
-			}
-			return diagnostic;
-		}),
-	);
-	const validation = result.metrics.validation;
-	const choice = await vscode.window.showInformationMessage(
-		`Tunelint: validation accuracy ${validation.accuracy.toFixed(3)} (macro F1 ${validation.macroF1.toFixed(3)}, best epoch ${result.bestEpoch}, ${result.backend} backend); ${findings.length} findings.`,
-		'Open Run',
-		'Open Label Issues',
-	);
-	if (choice !== undefined) {
-		const name = choice === 'Open Run' ? 'run.json' : 'label-issues.json';
-		await vscode.window.showTextDocument(vscode.Uri.file(path.join(result.runDirectory, name)));
+async function showResult(ctx: Ctx, result: TrainResult): Promise<void> {
+	notifyRunsChanged(ctx);
+	const runDirectory = path.resolve(result.runDirectory);
+	showRunView(ctx, { kind: 'run', id: path.basename(runDirectory) }, true);
+	const labelIssues = result.findings.filter((finding) => finding.ruleId === 'label-issue').length;
+	const choice = await vscode.window.showInformationMessage(`Tunelint: ${summarize(result)}; ${result.findings.length} findings (${labelIssues} label issues, shown on their lines).`, ...(labelIssues > 0 ? ['Export Label Issues'] : []));
+	if (choice === 'Export Label Issues') {
+		await exportRunLabelIssues({ id: path.basename(runDirectory), directory: runDirectory, runsDirectory: path.dirname(runDirectory) });
 	}
 }
 
-/** Quick fixes for training diagnostics: "Relabel as …", applied as a workspace edit, so Undo reverts it. */
-function relabelActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-	return context.diagnostics.flatMap((diagnostic) => {
-		const fix = diagnostic.source === DIAGNOSTIC_SOURCE ? fixes.get(fixKey(document.uri, diagnostic)) : undefined;
-		if (fix === undefined) {
-			return [];
-		}
-		const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-		action.diagnostics = [diagnostic];
-		action.edit = new vscode.WorkspaceEdit();
-		for (const edit of fix.edits) {
-			action.edit.replace(document.uri, toRange(edit), edit.newText);
-		}
-		return [action];
-	});
-}
-
-function toRange(range: EngineRange): vscode.Range {
-	return new vscode.Range(range.line, range.column, range.endLine, range.endColumn);
+/** `validation accuracy 0.812 (loss 0.43, macro F1 0.801, best epoch 3, wasm backend)`, with whatever metrics the run has. */
+function summarize(result: TrainResult): string {
+	const metrics = Object.entries(result.metrics.validation).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]));
+	const headline = metrics.find(([name]) => name === 'accuracy') ?? metrics[0];
+	const rest = metrics.filter((entry) => entry !== headline).map(([name, value]) => `${metricName(name)} ${value.toFixed(3)}`);
+	const head = headline === undefined ? 'validation metrics unavailable' : `validation ${metricName(headline[0])} ${headline[1].toFixed(3)}`;
+	return `${head} (${[...rest, `best epoch ${result.bestEpoch}`, `${result.backend} backend`].join(', ')})`;
 }
