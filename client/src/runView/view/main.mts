@@ -112,7 +112,7 @@ function drawChart(model: ChartModel, charts: Array<Promise<void>>): HTMLElement
 function findingsPart(key: string, detail: DetailModel): HTMLElement[] {
 	const heading = h('h3', {}, `Findings (${formatCount(detail.findings.length + detail.findingsOmitted)})`);
 	if (detail.labelIssues > 0) {
-		const exportButton = h('button', { type: 'button', id: 'export-label-issues' }, `Export ${formatCount(detail.labelIssues)} ranked label issues…`);
+		const exportButton = h('button', { type: 'button', id: 'export-label-issues' }, `Export ${formatCount(detail.labelIssues)} ranked label ${detail.labelIssues === 1 ? 'issue' : 'issues'}…`);
 		exportButton.addEventListener('click', () => post({ type: 'export', key }));
 		heading.append(' ', exportButton);
 	}
