@@ -34,7 +34,7 @@ export function newSessionKey(kind: 'tune' | 'log'): string {
 
 /** Opens the run view (or reveals it) and selects `focus`; `preserveFocus` keeps the keyboard in the editor. */
 export function showRunView(ctx: Ctx, focus: RunViewFocus, preserveFocus = false): void {
-	panel ??= new RunViewPanel(ctx);
+	panel ??= new RunViewPanel(ctx, preserveFocus);
 	panel.show(focus, preserveFocus);
 }
 
@@ -49,8 +49,8 @@ class RunViewPanel {
 	private readonly disposables: vscode.Disposable[] = [];
 	private selected: string | null = null;
 
-	constructor(private readonly ctx: Ctx) {
-		this.panel = vscode.window.createWebviewPanel('tunelint.runs', 'Tunelint Runs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+	constructor(private readonly ctx: Ctx, preserveFocus: boolean) {
+		this.panel = vscode.window.createWebviewPanel('tunelint.runs', 'Tunelint Runs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
 			enableScripts: true,
 			// The page inlines everything it needs, so the webview may read no files at all.
 			localResourceRoots: [],

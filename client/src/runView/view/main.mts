@@ -15,6 +15,8 @@
  *   the overfitting step marked). Each canvas gets `data-drawn="true"` once it has pixels.
  * - `table#runs tr[data-key]`: one row per entry, `aria-selected="true"` on the selected one; `table#trials`: the
  *   trials of a search; `#findings li[data-rule]`: the findings of a run.
+ * In VS Code the page is the inner frame of the webview's iframe (the panel's title is "Tunelint Runs"); find it as
+ * the frame holding `canvas[data-chart]`. test/client/run-view-browser.test.ts checks these hooks in Chromium.
  */
 import { formatCount, h, untrusted, visibleText } from '../../report/view/dom.mjs';
 import type { ChartModel, DetailModel, ListRow, RunViewState } from '../model.js';
