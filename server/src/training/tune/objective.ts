@@ -4,24 +4,13 @@ import { FeatureSpace } from '../features';
 import { evaluate } from '../metrics';
 import { stratifiedSplit } from '../split';
 import { DEFAULT_TRAIN_OPTIONS, type EncodedSet, fit } from '../train';
-import type { Parameter, Params } from './space';
+import type { Params } from './space';
 
 /**
  * The objective of `tunelint tune`: train the issue-7 proxy model with a configuration on a fixed, seeded stratified
  * split and return its validation loss at the epoch early stopping keeps. Features are built once (they do not
  * depend on the hyper-parameters), so a trial costs only the training.
  */
-
-/**
- * The default space. The proxy is a linear model over sparse features, so it has no embedding or hidden size to
- * tune; those belong to a larger model than this one.
- */
-export const DEFAULT_TUNE_SPACE: Parameter[] = [
-	{ name: 'learningRate', kind: 'log', min: 1e-3, max: 0.5 },
-	{ name: 'l2', kind: 'log', min: 1e-7, max: 1e-1 },
-	{ name: 'dropout', kind: 'linear', min: 0, max: 0.5 },
-	{ name: 'batchSize', kind: 'choice', values: [32, 64, 128, 256] },
-];
 
 /** A prepared dataset and the objective over it. */
 export interface TuneObjective {

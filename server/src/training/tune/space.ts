@@ -65,3 +65,14 @@ export function gridLevels(parameter: Parameter, levels: number): number[] {
 	const units = Array.from({ length: levels }, (_, k) => k / (levels - 1));
 	return parameter.kind === 'int' ? [...new Set(units.map((u) => toUnit(parameter, fromUnit(parameter, u))))] : units;
 }
+
+/**
+ * The default space. The proxy is a linear model over sparse features, so it has no embedding or hidden size to
+ * tune; those belong to a larger model than this one.
+ */
+export const DEFAULT_TUNE_SPACE: Parameter[] = [
+	{ name: 'learningRate', kind: 'log', min: 1e-3, max: 0.5 },
+	{ name: 'l2', kind: 'log', min: 1e-7, max: 1e-1 },
+	{ name: 'dropout', kind: 'linear', min: 0, max: 0.5 },
+	{ name: 'batchSize', kind: 'choice', values: [32, 64, 128, 256] },
+];
