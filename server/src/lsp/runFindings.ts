@@ -28,6 +28,11 @@ export class RunFindingsService {
 	private readonly directories = new Map<string, { mtimeMs: number; runs: RunEntry[] }>();
 	/** A saved run never changes, so its label issues are read once. */
 	private readonly runFindings = new Map<string, Finding[]>();
+	/**
+	 * Line text → line hash, per document: after an edit most lines are the same strings again, so finding where a
+	 * moved line went costs a map lookup per line rather than hashing the whole document on every pull.
+	 */
+	private readonly lineHashes = new Map<string, Map<string, string>>();
 
 	constructor(private readonly folderOf: (uri: string) => string | undefined) {}
 
@@ -40,7 +45,7 @@ export class RunFindingsService {
 		if (stored === undefined || stored.findings.length === 0) {
 			return result;
 		}
-		const placed = placeRunFindings(stored.findings, lines, stored.id);
+		const placed = placeRunFindings(stored.findings, lines, stored.id, this.hasherOf(uri, lines.length));
 		if (placed.length === 0) {
 			return result;
 		}
@@ -67,6 +72,29 @@ export class RunFindingsService {
 	/** Forgets what was read (a run was saved or deleted); the mtime check would notice too, one pull later. */
 	forget(): void {
 		this.directories.clear();
+	}
+
+	/** Forgets a closed document's line hashes. */
+	forgetDocument(uri: string): void {
+		this.lineHashes.delete(uri);
+	}
+
+	private hasherOf(uri: string, lineCount: number): (text: string) => string {
+		let memo = this.lineHashes.get(uri);
+		// Edited lines leave their old texts behind; start afresh before they outnumber the document's lines.
+		if (memo === undefined || memo.size > 2 * lineCount + 1000) {
+			memo = new Map();
+			this.lineHashes.set(uri, memo);
+		}
+		const known = memo;
+		return (text) => {
+			let hash = known.get(text);
+			if (hash === undefined) {
+				hash = lineTextHash(text);
+				known.set(text, hash);
+			}
+			return hash;
+		};
 	}
 
 	private async newestRunFindings(uri: string): Promise<{ id: string; findings: Finding[] } | undefined> {
@@ -121,7 +149,7 @@ export class RunFindingsService {
  * finding is dropped. Findings without a line hash (runs saved before it was kept) stay only where the label value
  * they point at is still the label they name. Each kept finding says which run it came from.
  */
-export function placeRunFindings(findings: readonly Finding[], lines: readonly string[], runId: string): Finding[] {
+export function placeRunFindings(findings: readonly Finding[], lines: readonly string[], runId: string, hashOf: (text: string) => string = lineTextHash): Finding[] {
 	let linesByHash: Map<string, number[]> | undefined;
 	const placed = new Map<number, Finding>();
 	for (const finding of findings) {
@@ -130,10 +158,10 @@ export function placeRunFindings(findings: readonly Finding[], lines: readonly s
 		let target: number | undefined;
 		if (typeof hash !== 'string') {
 			target = line < lines.length && holdsGivenLabel(finding, lines[line]) ? line : undefined;
-		} else if (line < lines.length && lineTextHash(lines[line]) === hash) {
+		} else if (line < lines.length && hashOf(lines[line]) === hash) {
 			target = line;
 		} else {
-			linesByHash ??= hashLines(lines);
+			linesByHash ??= hashLines(lines, hashOf);
 			target = nearest(linesByHash.get(hash) ?? [], line);
 		}
 		if (target !== undefined && !placed.has(target)) {
@@ -160,10 +188,10 @@ function moveToLine(finding: Finding, line: number, runId: string): Finding {
 	return moved;
 }
 
-function hashLines(lines: readonly string[]): Map<string, number[]> {
+function hashLines(lines: readonly string[], hashOf: (text: string) => string): Map<string, number[]> {
 	const byHash = new Map<string, number[]>();
 	lines.forEach((text, line) => {
-		const hash = lineTextHash(text);
+		const hash = hashOf(text);
 		const list = byHash.get(hash);
 		if (list === undefined) {
 			byHash.set(hash, [line]);

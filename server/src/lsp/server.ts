@@ -237,6 +237,7 @@ export function startServer(connection: Connection): void {
 	documents.onDidClose((event) => {
 		linters.delete(event.document.uri);
 		provenance.forget(event.document.uri);
+		runFindings.forgetDocument(event.document.uri);
 		states.delete(event.document.uri);
 		settingsCache.delete(event.document.uri);
 	});
