@@ -1,0 +1,46 @@
+// Issue 11 benchmark: `tunelint check` on a huge generated chat file, in bounded memory. Generates a seeded JSONL of
+// HUGE_MB megabytes (default 1024) in a temporary folder, deleted afterwards, and measures, in the same run, the
+// readline + JSON.parse reference loop, `check --category format` (target: peak RSS under 300 MB) and the default rules
+// (target: peak RSS at most the file's size plus 200 MB, and the run finishes). HUGE_LIMIT_SECONDS (default 14400)
+// stops a run that takes longer; it is then reported as unfinished.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { measureNode, reportFigure, ROOT, writeChatFile } from './lib.mjs';
+
+const megabytes = Number(process.env.HUGE_MB ?? 1024);
+const limitSeconds = Number(process.env.HUGE_LIMIT_SECONDS ?? 14_400);
+const CLI = path.join(ROOT, 'server', 'out', 'cli.js');
+const folder = mkdtempSync(path.join(os.tmpdir(), 'tunelint-huge-'));
+const file = path.join(folder, `chat-${megabytes}mb.jsonl`);
+const removeFolder = () => rmSync(folder, { recursive: true, force: true });
+process.on('exit', removeFolder);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.on(signal, () => process.exit(130));
+}
+
+process.stderr.write(`generating ${file}…\n`);
+const records = await writeChatFile(file, megabytes);
+const size = statSync(file).size / (1024 * 1024);
+const reference = await measureNode([path.join(ROOT, 'bench', 'reference-loop.mjs'), file]);
+const runs = [
+	{ label: 'check --category format', args: ['check', '--category', 'format', '--format', 'json', file], maxPeak: 300, target: '< 300 MB' },
+	{ label: 'check (default rules)', args: ['check', '--format', 'json', file], maxPeak: size + 200, target: `≤ ${(size + 200).toFixed(0)} MB (file + 200 MB)` },
+];
+console.log(`\n## Huge file: ${size.toFixed(0)} MB chat file, ${records.toLocaleString('en-US')} records\n`);
+console.log('| run | seconds | MB/s | speed ratio to reference | peak RSS MB | peak RSS target | finished |');
+console.log('| --- | ---: | ---: | ---: | ---: | --- | --- |');
+console.log(`| reference: readline + JSON.parse | ${reference.seconds.toFixed(1)} | ${(size / reference.seconds).toFixed(1)} | 1.00 | ${reference.peakMb.toFixed(0)} |  | yes |`);
+reportFigure({ measure: `reference loop on ${size.toFixed(0)} MB: seconds`, value: reference.seconds, unit: 's' });
+reportFigure({ measure: `reference loop on ${size.toFixed(0)} MB: peak RSS`, value: reference.peakMb, unit: 'MB' });
+for (const run of runs) {
+	const result = await measureNode([CLI, ...run.args], { timeoutMs: limitSeconds * 1000 });
+	// Exit 0 or 1 (findings) is a finished run; null means it was stopped at the limit.
+	const finished = result.code === 0 || result.code === 1;
+	const status = result.code === null ? `stopped after ${limitSeconds} s` : finished ? 'yes' : `exit ${result.code}`;
+	const speedRatio = reference.seconds / result.seconds;
+	console.log(`| ${run.label} | ${result.seconds.toFixed(1)} | ${(size / result.seconds).toFixed(1)} | ${speedRatio.toFixed(2)} | ${result.peakMb.toFixed(0)} | ${run.target} | ${status} |`);
+	reportFigure({ measure: `${run.label} on ${size.toFixed(0)} MB: seconds${finished ? '' : ` (${status})`}`, value: result.seconds, unit: 's', reference: `reference loop ${reference.seconds.toFixed(1)} s`, ratio: speedRatio, target: 'finishes', met: finished });
+	reportFigure({ measure: `${run.label} on ${size.toFixed(0)} MB: peak RSS`, value: result.peakMb, unit: 'MB', reference: `reference loop ${reference.peakMb.toFixed(0)} MB`, ratio: result.peakMb / reference.peakMb, target: run.target, met: finished && result.peakMb <= run.maxPeak });
+}
+console.log(`\nTargets (issue 11): \`--category format\` under 300 MB; default rules at most the file's size + 200 MB (${(size + 200).toFixed(0)} MB), and finished. Speed ratio = reference seconds / run seconds.`);
