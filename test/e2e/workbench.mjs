@@ -376,3 +376,46 @@ export async function hideNotificationCenter(page) {
 		await center.waitFor({ state: 'hidden' });
 	}
 }
+
+/**
+ * Waits until the canvas matching `selector` in `frame` has pixels that are not blank, among them pixels of each of
+ * the theme colours named by `colorVariables` (e.g. `--vscode-charts-blue`, the colour of one line of the chart),
+ * and returns how many pixels are painted and how many have each colour.
+ * @returns {Promise<{ painted: number, colored: number[] }>}
+ */
+export async function waitForCanvasColors(frame, selector, colorVariables, timeoutMs) {
+	const handle = await frame.waitForFunction(({ selector, colorVariables }) => {
+		const canvas = document.querySelector(selector);
+		if (!(canvas instanceof HTMLCanvasElement) || canvas.width === 0 || canvas.height === 0) {
+			return undefined;
+		}
+		const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+		// The canvas itself turns a CSS colour into the RGBA it paints, whatever notation the theme uses.
+		const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+		if (pixels === undefined || probe === null) {
+			return undefined;
+		}
+		const targets = colorVariables.map((name) => {
+			probe.clearRect(0, 0, 1, 1);
+			probe.fillStyle = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+			probe.fillRect(0, 0, 1, 1);
+			return probe.getImageData(0, 0, 1, 1).data;
+		});
+		let painted = 0;
+		const colored = targets.map(() => 0);
+		for (let index = 0; index < pixels.length; index += 4) {
+			if (pixels[index + 3] === 0) {
+				continue;
+			}
+			painted++;
+			targets.forEach((target, which) => {
+				// Opaque pixels close to the colour: anti-aliased edges blend it with the background.
+				if (pixels[index + 3] > 200 && [0, 1, 2].every((channel) => Math.abs(pixels[index + channel] - target[channel]) <= 8)) {
+					colored[which]++;
+				}
+			});
+		}
+		return painted > 0 && colored.every((count) => count > 0) ? { painted, colored } : undefined;
+	}, { selector, colorVariables }, { timeout: timeoutMs });
+	return handle.jsonValue();
+}

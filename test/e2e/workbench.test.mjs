@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { runExtensionTests } from './extensionTests.mjs';
@@ -30,6 +30,7 @@ import {
 	runExplorerContextCommand,
 	saveActiveEditor,
 	screenshot,
+	waitForCanvasColors,
 	waitForDrawnCanvases,
 	waitForFileContent,
 	waitForNotification,
@@ -43,9 +44,11 @@ const FINE_TUNE_COMMAND = 'Tunelint: Train Proxy Model (Validation Fine-Tune)';
  */
 const FINE_TUNE_RUN_TIMEOUT_MS = 300_000;
 /** Both runs of the fine-tune scenario, with room for the notifications and screenshots around them. */
-const FINE_TUNE_TIMEOUT_MS = 2 * FINE_TUNE_RUN_TIMEOUT_MS + 120_000;
+const FINE_TUNE_TIMEOUT_MS = 2 * FINE_TUNE_RUN_TIMEOUT_MS + 240_000;
 /** A notification that follows an event the test has already seen (e.g. the summary after the run was saved). */
 const NOTIFICATION_TIMEOUT_MS = 60_000;
+/** The run view opening and drawing its charts once the run is saved, on a loaded machine. */
+const RUN_VIEW_TIMEOUT_MS = 120_000;
 /** A process that should start or stop at once, on a loaded machine. */
 const PROCESS_TIMEOUT_MS = 60_000;
 /** A dataset large enough that its fine-tune takes minutes (18,000 training records); written into the workspace. */
@@ -192,18 +195,30 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 		await clearNotifications(page);
 		await openFile(page, 'sentiment.jsonl');
 		const notificationTexts = await recordNotifications(page);
+		/** The folder of the finished run. */
+		let run = '';
 		await withScreenshot(page, '5-fine-tune-finished', async () => {
 			await runCommand(page, FINE_TUNE_COMMAND);
 			// A few seconds of training can be over before a poll sees the progress toast, and a loaded machine can take
 			// minutes to start it, so the finished run on disk is the condition; the recorder saw the toast either way.
-			const [run] = await waitForSavedRuns(runsDirectory, 1, FINE_TUNE_RUN_TIMEOUT_MS);
+			[run] = await waitForSavedRuns(runsDirectory, 1, FINE_TUNE_RUN_TIMEOUT_MS);
 			const summary = await readNotification(page, /validation accuracy \d/, NOTIFICATION_TIMEOUT_MS);
 			assert.match(summary, /macro F1/);
 			const shown = await notificationTexts();
 			assert.ok(shown.some((text) => /training on sentiment\.jsonl/.test(text)), `the progress notification was shown; notifications seen: ${JSON.stringify(shown)}`);
 			assert.ok(existsSync(join(run, 'run.json')), 'the run was saved in the workspace');
-			await hideNotificationCenter(page);
 		});
+		await hideNotificationCenter(page);
+		await withScreenshot(page, '5-fine-tune-learning-curve', async () => {
+			// The finished run opens the run view beside the editor, on that run; its loss-per-epoch chart (the
+			// learning-curve hook) draws both lines: train loss in the theme's blue, validation loss in its orange.
+			await page.locator('.tabs-container .tab', { hasText: 'Tunelint Runs' }).waitFor({ timeout: NOTIFICATION_TIMEOUT_MS });
+			const selectedRun = `body[data-selected="run:${basename(run)}"][data-ready="true"]`;
+			const runView = await findFrameWith(page, `${selectedRun} canvas[data-chart="learning-curve"]`, RUN_VIEW_TIMEOUT_MS);
+			const curve = await waitForCanvasColors(runView, 'canvas[data-chart="learning-curve"]', ['--vscode-charts-blue', '--vscode-charts-orange'], RUN_VIEW_TIMEOUT_MS);
+			assert.ok(curve.colored.every((count) => count > 0), `the learning curve drew both lines: ${JSON.stringify(curve)}`);
+		});
+		await runCommand(page, 'View: Close All Editors');
 		await clearNotifications(page);
 		// The second run trains on thousands of records, so it is still fitting when the test cancels it, however fast the machine.
 		await openFile(page, LONG_FINE_TUNE_FILE);
@@ -213,7 +228,7 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			await waitForNotification(page, LONG_FINE_TUNE_PROGRESS, FINE_TUNE_RUN_TIMEOUT_MS);
 			await screenshot(page, '5-fine-tune-progress');
 			await waitForProcesses(trainingProcess, { present: true, timeoutMs: PROCESS_TIMEOUT_MS });
-			await clickNotificationButton(page, LONG_FINE_TUNE_PROGRESS, 'Cancel');
+			await clickNotificationButton(page, LONG_FINE_TUNE_TITLE, 'Cancel');
 			await page.locator('.notifications-toasts .notification-list-item', { hasText: LONG_FINE_TUNE_TITLE })
 				.waitFor({ state: 'detached', timeout: PROCESS_TIMEOUT_MS });
 			// The CLI promises to stop within two seconds of SIGTERM; allow for a loaded machine.
