@@ -8,7 +8,7 @@ import { URI } from 'vscode-uri';
 import type { Finding } from '../../server/src/core';
 import { placeRunFindings } from '../../server/src/lsp/runFindings';
 import { EXPORT_LABEL_ISSUES_COMMAND, RUNS_CHANGED_NOTIFICATION } from '../../server/src/protocol/runs';
-import { labelIssueFinding } from '../../server/src/training/findings';
+import { labelIssueFinding, lineTextHash } from '../../server/src/training/findings';
 import type { TrainingResult } from '../../server/src/training/run';
 import { saveRun } from '../../server/src/training/runStore';
 import { initialize, open, startInProcess, type TestClient } from '../helpers/lspClient';
@@ -140,6 +140,12 @@ void describe('placeRunFindings', () => {
 		const edited = [...LINES];
 		edited[2] = edited[2].replace('"pos"', '"neg"');
 		assert.equal(placeRunFindings([legacy], edited, 'r').length, 0);
+	});
+
+	void it('places per-record findings of the next-token proxy by their line hash, and only with one', () => {
+		const outlier = (withHash: boolean): Finding => ({ ruleId: 'answer-outlier', severity: 'warning', scope: 'line', message: 'Unusual answer', range: { line: 1, column: 10, endLine: 1, endColumn: 20 }, data: withHash ? { rank: 1, lineHash: lineTextHash(LINES[1]) } : { rank: 1 } });
+		assert.deepEqual(placeRunFindings([outlier(true), issueOn(LINES, 1, 1)], LINES, 'r').map((finding) => `${finding.ruleId} ${finding.range.line}`), ['answer-outlier 1', 'label-issue 1']);
+		assert.deepEqual(placeRunFindings([outlier(false)], LINES, 'r'), []);
 	});
 
 	void it('puts two findings of identical lines on two lines, and says which run they came from', () => {

@@ -1,6 +1,6 @@
 /**
  * The label issues of a dataset's newest validation fine-tune (issue 7), as diagnostics on their lines with the
- * "Relabel as …" quick fix. Runs are read from `.tunelint/runs` of the document's workspace folder (the folder the
+ * "Relabel as …" quick fix (and the next-token proxy's answer outliers, once they keep a line hash too). Runs are read from `.tunelint/runs` of the document's workspace folder (the folder the
  * editor's training command and `tunelint train` write to); a run is the dataset's when its run.json names the file.
  * A run describes the file as it was when it was trained on, so a finding is shown only while its line still has the
  * text it had then (the line hash the finding keeps): a finding whose line moved follows it, one whose line changed
@@ -14,8 +14,10 @@ import type { Finding, LintResult } from '../core';
 import { EXPORT_LABEL_ISSUES_COMMAND } from '../protocol/runs';
 import { lineTextHash } from '../training/findings';
 
-/** The rule of the findings shown in the editor; the run's dataset-level findings belong to the run view. */
+/** The rule whose findings can be relabelled and exported. */
 const LABEL_ISSUE = 'label-issue';
+/** The per-record rules of a run shown in the editor; the run's dataset-level findings belong to the run view. */
+const RUN_LINE_RULES: ReadonlySet<string> = new Set([LABEL_ISSUE, 'answer-outlier']);
 
 /** A run of the runs directory: its id (the directory name, which sorts by time) and the files run.json may name. */
 interface RunEntry {
@@ -112,7 +114,7 @@ export class RunFindingsService {
 		let findings = this.runFindings.get(key);
 		if (findings === undefined) {
 			const stored = await readJson(path.join(key, 'findings.json'));
-			findings = Array.isArray(stored) ? stored.filter(isLabelIssue) : [];
+			findings = Array.isArray(stored) ? stored.filter(isRunLineFinding) : [];
 			this.runFindings.set(key, findings);
 		}
 		return { id: run.id, findings };
@@ -146,12 +148,13 @@ export class RunFindingsService {
 /**
  * Puts a run's label issues on the lines that still hold the text they were found on: in place when the line is
  * unchanged, else on the nearest line with the same text (lines were inserted or deleted above it); otherwise the
- * finding is dropped. Findings without a line hash (runs saved before it was kept) stay only where the label value
- * they point at is still the label they name. Each kept finding says which run it came from.
+ * finding is dropped. Label issues without a line hash (runs saved before it was kept) stay only where the label
+ * value they point at is still the label they name; other findings need the hash. Each kept finding says which run
+ * it came from.
  */
 export function placeRunFindings(findings: readonly Finding[], lines: readonly string[], runId: string, hashOf: (text: string) => string = lineTextHash): Finding[] {
 	let linesByHash: Map<string, number[]> | undefined;
-	const placed = new Map<number, Finding>();
+	const placed = new Map<string, Finding>();
 	for (const finding of findings) {
 		const line = finding.range.line;
 		const hash = finding.data?.lineHash;
@@ -164,8 +167,9 @@ export function placeRunFindings(findings: readonly Finding[], lines: readonly s
 			linesByHash ??= hashLines(lines, hashOf);
 			target = nearest(linesByHash.get(hash) ?? [], line);
 		}
-		if (target !== undefined && !placed.has(target)) {
-			placed.set(target, moveToLine(finding, target, runId));
+		const key = `${finding.ruleId} ${target}`;
+		if (target !== undefined && !placed.has(key)) {
+			placed.set(key, moveToLine(finding, target, runId));
 		}
 	}
 	return [...placed.values()];
@@ -215,7 +219,7 @@ function nearest(candidates: readonly number[], line: number): number | undefine
 /** The text under the finding's range is the JSON of the label it says the record has. */
 function holdsGivenLabel(finding: Finding, lineText: string): boolean {
 	const given = finding.data?.given;
-	if (typeof given !== 'string' || finding.range.endLine !== finding.range.line || finding.fix === undefined) {
+	if (finding.ruleId !== LABEL_ISSUE || typeof given !== 'string' || finding.range.endLine !== finding.range.line || finding.fix === undefined) {
 		return false;
 	}
 	try {
@@ -231,10 +235,10 @@ function rankOf(finding: Finding): number {
 	return typeof rank === 'number' ? rank : Number.POSITIVE_INFINITY;
 }
 
-function isLabelIssue(value: unknown): value is Finding {
+function isRunLineFinding(value: unknown): value is Finding {
 	const finding = value as Partial<Finding> | null;
 	const range = finding?.range;
-	return finding?.ruleId === LABEL_ISSUE && finding.scope === 'line' && typeof finding.message === 'string'
+	return typeof finding?.ruleId === 'string' && RUN_LINE_RULES.has(finding.ruleId) && finding.scope === 'line' && typeof finding.message === 'string'
 		&& (finding.severity === 'error' || finding.severity === 'warning' || finding.severity === 'info')
 		&& typeof range === 'object' && range !== null && [range.line, range.column, range.endLine, range.endColumn].every((value) => Number.isInteger(value) && value >= 0);
 }
