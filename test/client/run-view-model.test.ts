@@ -128,6 +128,15 @@ void describe('run view model: searches and training logs', () => {
 		assert.deepEqual(model.tuneDetail({ method: 'grid', trials: [] }, 'empty').notes, ['No trial finished.']);
 	});
 
+	void it('draws earlier searches of the same file beside the current one, trial for trial', () => {
+		const search = (method: string, metrics: number[]) => ({ method, metricName: 'validation loss', trials: metrics.map((metric) => ({ params: {}, metric, seconds: 1 })) });
+		const detail = model.tuneDetail(search('bayes', [0.5, 0.3]), 'bayes', [search('random', [0.6, 0.55, 0.4])]);
+		assert.deepEqual(detail.charts[0].series.map((series) => [series.label, series.points.map((point) => point.y)]), [
+			['best so far (bayes)', [0.5, 0.3]],
+			['best so far (random, earlier)', [0.6, 0.55, 0.4]],
+		]);
+	});
+
 	void it('plots a training log with the overfitting step and the early-stopping step marked', () => {
 		const point = (step: number, value: number) => ({ step, value, smoothed: value });
 		const report = {

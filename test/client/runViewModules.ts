@@ -75,7 +75,7 @@ export interface ModelModule {
 	runDetail(run: SavedRun): DetailModel;
 	bestSoFar(values: readonly number[], better: 'lower' | 'higher'): number[];
 	improves(name: string): 'lower' | 'higher';
-	tuneDetail(result: Record<string, unknown>, title: string): DetailModel;
+	tuneDetail(result: Record<string, unknown>, title: string, compared?: readonly Record<string, unknown>[]): DetailModel;
 	logDetail(report: Record<string, unknown>, title: string): DetailModel;
 	thin(points: readonly Point[], max: number): Point[];
 }

@@ -267,11 +267,15 @@ export function improves(name: string): 'lower' | 'higher' {
 	return /accuracy|f1|auc|precision|recall/i.test(name) && !/loss|error/i.test(name) ? 'higher' : 'lower';
 }
 
-/** A search's trial table and its best-so-far curve (the `tune-best-so-far` hook), the best trial marked. */
-export function tuneDetail(result: TuneResult, title: string): DetailModel {
+/**
+ * A search's trial table and its best-so-far curve (the `tune-best-so-far` hook), the best trial marked. Earlier
+ * searches of the same file and metric (`compared`, e.g. grid and random before bayes) are drawn beside it, so the
+ * methods can be compared at equal numbers of trials.
+ */
+export function tuneDetail(result: TuneResult, title: string, compared: readonly TuneResult[] = []): DetailModel {
 	const name = typeof result.metricName === 'string' ? result.metricName : 'validation loss';
 	const direction = improves(name);
-	const trials = (Array.isArray(result.trials) ? result.trials : []).filter(isRecord).filter((trial) => isFiniteNumber(trial.metric));
+	const trials = finishedTrials(result);
 	const metrics = trials.map((trial) => trial.metric as number);
 	const best = bestSoFar(metrics, direction);
 	const bestIndex = metrics.indexOf(best[best.length - 1]);
@@ -282,7 +286,15 @@ export function tuneDetail(result: TuneResult, title: string): DetailModel {
 		title: `Best ${name} so far`,
 		xTitle: 'trial',
 		yTitle: name,
-		series: [{ label: `best so far (${String(result.method ?? 'search')})`, color: 'blue', points: best.map((y, index) => ({ x: x(index), y })), stepped: true }],
+		series: [
+			{ label: `best so far (${String(result.method ?? 'search')})`, color: 'blue', points: best.map((y, index) => ({ x: x(index), y })), stepped: true },
+			...compared.map((other, index): ChartSeries => ({
+				label: `best so far (${String(other.method ?? 'search')}, earlier)`,
+				color: COMPARED_COLORS[index % COMPARED_COLORS.length],
+				points: bestSoFar(finishedTrials(other).map((trial) => trial.metric as number), direction).map((y, trial) => ({ x: x(trial), y })),
+				stepped: true,
+			})),
+		],
 		markers: [{ label: 'trial', color: 'orange', points: metrics.map((y, index) => ({ x: x(index), y })) }, ...(bestIndex < 0 ? [] : [{ label: 'best trial', color: 'red' as const, points: [{ x: x(bestIndex), y: metrics[bestIndex] }] }])],
 	};
 	const facts: Fact[] = [
@@ -304,6 +316,12 @@ export function tuneDetail(result: TuneResult, title: string): DetailModel {
 		labelIssues: 0,
 		notes: [...(trials.length === 0 ? ['No trial finished.'] : []), ...(result.stoppedEarly === true ? ['The search stopped early (its time budget ran out or it was cancelled).'] : [])],
 	};
+}
+
+const COMPARED_COLORS: readonly ChartColor[] = ['green', 'purple', 'yellow'];
+
+function finishedTrials(result: TuneResult): Record<string, unknown>[] {
+	return (Array.isArray(result.trials) ? result.trials : []).filter(isRecord).filter((trial) => isFiniteNumber(trial.metric));
 }
 
 /** `{learningRate: 0.05, l2: 0.0001}` → `learning rate 0.05, l2 0.0001`. */

@@ -19,6 +19,8 @@ import { runsDirectories } from './runsDirectories';
 interface SessionEntry {
 	row: ListRow;
 	detail: DetailModel;
+	/** The result of a finished search, which later searches of the same file are compared with. */
+	search?: TuneResult;
 }
 
 /** What to show: a saved run (the newest when no id is given), or a search or log result under a session key. */
@@ -66,16 +68,22 @@ class RunViewPanel {
 			// Without an id the selection stays (the newest run when the view opens).
 			this.selected = focus.id === undefined ? this.selected : `run:${focus.id}`;
 		} else {
-			const detail = focus.kind === 'tune' ? tuneDetail(focus.result, focus.title) : logDetail(focus.report, focus.title);
+			const detail = focus.kind === 'tune' ? tuneDetail(focus.result, focus.title, this.earlierSearches(focus.key, focus.result)) : logDetail(focus.report, focus.title);
 			// A search streams into its entry: the row keeps the time the search started.
 			const started = this.sessions.get(focus.key)?.row.date ?? new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-			this.sessions.set(focus.key, { row: sessionRow(focus.key, focus.kind, focus.title, detail, started), detail });
+			this.sessions.set(focus.key, { row: sessionRow(focus.key, focus.kind, focus.title, detail, started), detail, search: focus.kind === 'tune' ? focus.result : undefined });
 			this.selected = focus.key;
 		}
 		if (!this.panel.visible) {
 			this.panel.reveal(undefined, preserveFocus);
 		}
 		this.render();
+	}
+
+	/** The finished searches of this session on the same file and metric as `result`, other than `key`. */
+	private earlierSearches(key: string, result: TuneResult): TuneResult[] {
+		const metricOf = (search: TuneResult): unknown => search.metricName ?? 'validation loss';
+		return [...this.sessions.entries()].flatMap(([other, { search }]) => (other !== key && search !== undefined && search.file === result.file && metricOf(search) === metricOf(result) ? [search] : []));
 	}
 
 	refresh(): void {
