@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Every benchmark, in the order they run; each prints Markdown tables and reports its figures with reportFigure. */
-const BENCHMARKS = ['format', 'regex', 'fairness', 'dedup', 'provenance', 'poison', 'train', 'tune', 'forget', 'huge'];
+const BENCHMARKS = ['format', 'regex', 'fairness', 'dedup', 'relint', 'provenance', 'poison', 'train', 'tune', 'forget', 'huge'];
 const RESULTS_JSON = path.join(here, 'results.json');
 const RESULTS_MD = path.join(here, 'results.md');
 const RESULT_PREFIX = 'RESULT ';

@@ -1,6 +1,6 @@
 import { detectRecordFormat, majorityFormat, type FormatMatch } from './formats';
 import { parseLine, type ParsedLine } from './records';
-import { createLineInput, RuleOptions, type FileAccumulator, type FileFindingDraft, type FileRule, type LineFindingDraft, type MutableLineEntry, type RecordRule, type Rule } from './rule';
+import { createLineInput, RuleOptions, type FileAccumulator, type FileFindingDraft, type FileRule, type FinishControl, type LineFindingDraft, type MutableLineEntry, type RecordRule, type Rule, type RuleMemory } from './rule';
 import { ALL_RULES } from './rules';
 import { effectiveSeverity } from './settings';
 import { LintCancelled, type CancellationSignal, type DatasetFormat, type Finding, type ReportedSeverity, type Settings } from './types';
@@ -48,29 +48,84 @@ interface ActiveRules {
 }
 
 /**
- * Lints one open document repeatedly. Lines are cached by their text, so after an edit only changed lines are
- * parsed and checked again; file-level rules then re-run over the cached lines. Create a new linter when the
- * settings change.
+ * Lints one open document repeatedly. The lines of the previous lint are kept with their checked form, so after an
+ * edit only changed lines are parsed and checked again: the unchanged start and end of the document are matched by
+ * position (a string comparison per line, far cheaper than a hash lookup of every line), and the lines in between by
+ * their text. File-level rules then re-run over the checked lines; their per-line work is memoised on the kept
+ * entries (`LineInput.memo`). Create a new linter when the settings change.
  */
 export class DocumentLinter {
-	private cache = new Map<string, CheckedLine>();
+	private previous: { texts: readonly string[]; checked: readonly CheckedLine[] } = { texts: [], checked: [] };
 	private readonly active: ActiveRules;
+	private readonly memories = new Map<string, RuleMemory>();
 
 	constructor(private readonly settings: Settings, rules: readonly Rule[] = ALL_RULES) {
 		this.active = activeRules(rules, settings);
 	}
 
 	async lint(lines: readonly string[], options: LintOptions = {}): Promise<LintResult> {
-		const nextCache = new Map<string, CheckedLine>();
-		const result = await runLint(lines, this.active, this.settings, options, (text) => {
-			const checked = nextCache.get(text) ?? this.cache.get(text) ?? checkLine(text, this.active, this.settings);
-			nextCache.set(text, checked);
-			return checked;
-		});
-		// Only a finished lint replaces the cache, so a cancelled run leaves the previous one usable.
-		this.cache = nextCache;
+		const texts = lines.slice();
+		const reuse = reusableLines(this.previous, texts);
+		const checked: CheckedLine[] = new Array<CheckedLine>(texts.length);
+		const memoryOf = (ruleId: string): RuleMemory => {
+			let memory = this.memories.get(ruleId);
+			if (memory === undefined) {
+				memory = { kept: undefined };
+				this.memories.set(ruleId, memory);
+			}
+			return memory;
+		};
+		const check = (text: string, index: number): CheckedLine => {
+			const line = reuse(index, text) ?? checkLine(detached(text), this.active, this.settings);
+			checked[index] = line;
+			return line;
+		};
+		const result = await runLint(texts, this.active, this.settings, options, check, memoryOf);
+		// Only a finished lint replaces the kept lines, so a cancelled run leaves the previous ones usable.
+		this.previous = { texts, checked };
 		return result;
 	}
+}
+
+/**
+ * A copy of a line that does not keep the whole document's text alive. Lines split from a document are slices of it,
+ * and a kept line outlives its document: without the copy every edit would retain one more copy of the document.
+ */
+function detached(text: string): string {
+	// Concatenation makes a new string, and its slice refers to that short string only.
+	return text.length < 16 ? text : `${text}\n`.slice(0, -1);
+}
+
+/**
+ * Finds the checked form of new line `index` (whose text is `text`) among the previous lint's lines: the common
+ * prefix and suffix by position, the changed middle by text. Every checked line depends only on its text, so any
+ * match is as good as a fresh check.
+ */
+function reusableLines(previous: { texts: readonly string[]; checked: readonly CheckedLine[] }, texts: readonly string[]): (index: number, text: string) => CheckedLine | undefined {
+	const old = previous.texts;
+	const shorter = Math.min(old.length, texts.length);
+	let prefix = 0;
+	while (prefix < shorter && old[prefix] === texts[prefix]) {
+		prefix++;
+	}
+	let suffix = 0;
+	while (suffix < shorter - prefix && old[old.length - 1 - suffix] === texts[texts.length - 1 - suffix]) {
+		suffix++;
+	}
+	const middle = new Map<string, CheckedLine>();
+	for (let index = prefix; index < old.length - suffix; index++) {
+		middle.set(old[index], previous.checked[index]);
+	}
+	const shift = old.length - texts.length;
+	return (index, text) => {
+		if (index < prefix) {
+			return previous.checked[index];
+		}
+		if (index >= texts.length - suffix) {
+			return previous.checked[index + shift];
+		}
+		return middle.get(text);
+	};
 }
 
 /** Lints a stream of lines once, keeping nothing per line: memory stays bounded for files of several gigabytes. */
@@ -168,58 +223,137 @@ class FindingCollector {
 	}
 }
 
+/**
+ * The longest a lint runs without yielding (when the adapter gives `yieldControl`), so that a cancellation sent by a
+ * newer request is read and honoured well within 200 ms even when lines or finish steps are slow.
+ */
+const YIELD_INTERVAL_MS = 40;
+
+/** Yields to the adapter when enough time has passed, and turns a requested cancellation into `LintCancelled`. */
+class Pacer implements FinishControl {
+	private lastYield = Date.now();
+
+	constructor(private readonly options: LintOptions) {}
+
+	/** True when the run has gone on long enough since its last yield. */
+	due(): boolean {
+		return Date.now() - this.lastYield >= YIELD_INTERVAL_MS;
+	}
+
+	/** Yields now, then throws if the lint was cancelled meanwhile. */
+	async yieldNow(): Promise<void> {
+		await this.options.yieldControl?.();
+		this.lastYield = Date.now();
+		this.throwIfCancelled();
+	}
+
+	async pause(): Promise<void> {
+		if (this.due()) {
+			await this.yieldNow();
+		} else {
+			this.throwIfCancelled();
+		}
+	}
+
+	throwIfCancelled(): void {
+		if (this.options.signal?.isCancellationRequested === true) {
+			throw new LintCancelled();
+		}
+	}
+}
+
+/** A file rule of one run; `accumulator` becomes undefined when the rule failed. */
+interface RunningFileRule {
+	rule: FileRule;
+	severity: ReportedSeverity;
+	accumulator: FileAccumulator | undefined;
+}
+
+/** The state of one run over the lines: counts, findings, and the file rules' accumulators. */
+class LintRun {
+	readonly collector: FindingCollector;
+	readonly formatCounts = new Map<DatasetFormat, number>();
+	readonly accumulators: RunningFileRule[];
+	lineCount = 0;
+	recordCount = 0;
+
+	constructor(private readonly active: ActiveRules, settings: Settings, options: LintOptions, memoryOf: ((ruleId: string) => RuleMemory) | undefined) {
+		this.collector = new FindingCollector(settings.maxProblems);
+		this.accumulators = active.file
+			.filter(({ rule }) => options.skipFileRules?.has(rule.id) !== true)
+			.map(({ rule, severity, options: ruleOptions }) => ({ rule, severity, accumulator: safeStart(rule, ruleOptions, settings, memoryOf?.(rule.id)) }));
+	}
+
+	/** Takes in the next line: its record rules' findings, and the line handed to every file rule. */
+	add(checked: CheckedLine): void {
+		const lineNumber = this.lineCount++;
+		const format = checked.match?.format;
+		if (checked.match !== undefined) {
+			this.recordCount++;
+		}
+		if (format !== undefined) {
+			this.formatCounts.set(format, (this.formatCounts.get(format) ?? 0) + 1);
+		}
+		for (const { rule, draft } of checked.drafts) {
+			this.collector.add(lineFinding(rule, severityOf(this.active, rule, draft.severity), lineNumber, draft));
+		}
+		const entry = checked.entry;
+		entry.line = lineNumber;
+		for (const item of this.accumulators) {
+			if (item.accumulator === undefined) {
+				continue;
+			}
+			// A try block per call rather than a guard closure: this runs for every line and rule on each keystroke.
+			try {
+				item.accumulator.add(entry);
+			} catch (error) {
+				failed(item, error, this.collector);
+			}
+		}
+	}
+}
+
 async function runLint(
 	lines: Iterable<string> | AsyncIterable<string>,
 	active: ActiveRules,
 	settings: Settings,
 	options: LintOptions,
-	check: (text: string) => CheckedLine,
+	check: (text: string, index: number) => CheckedLine,
+	memoryOf?: (ruleId: string) => RuleMemory,
 ): Promise<LintResult> {
-	const collector = new FindingCollector(settings.maxProblems);
-	const accumulators = active.file
-		.filter(({ rule }) => options.skipFileRules?.has(rule.id) !== true)
-		.map(({ rule, severity, options: ruleOptions }) => ({ rule, severity, accumulator: safeStart(rule, ruleOptions, settings) }));
-	const formatCounts = new Map<DatasetFormat, number>();
+	const run = new LintRun(active, settings, options, memoryOf);
+	const pacer = new Pacer(options);
 	const yieldEvery = options.yieldEvery ?? 2000;
-	let lineNumber = 0;
-	let recordCount = 0;
-	for await (const text of lines) {
-		if (lineNumber % yieldEvery === 0 && lineNumber > 0) {
-			options.onProgress?.(lineNumber);
-			await options.yieldControl?.();
-			if (options.signal?.isCancellationRequested) {
-				throw new LintCancelled();
+	// Between the fixed progress points the clock is read every few lines only: it is cheap, but not free.
+	const yieldDue = (index: number): boolean => index > 0 && (index % yieldEvery === 0 || ((index & 31) === 0 && pacer.due()));
+	if (Array.isArray(lines)) {
+		// A plain loop: `for await` over an array would cost a promise per line, which matters on every keystroke.
+		const list = lines as readonly string[];
+		for (let index = 0; index < list.length; index++) {
+			if (yieldDue(index)) {
+				options.onProgress?.(index);
+				await pacer.yieldNow();
 			}
+			run.add(check(list[index], index));
 		}
-		const checked = check(text);
-		const format = checked.match?.format;
-		if (checked.match !== undefined) {
-			recordCount++;
-		}
-		if (format !== undefined) {
-			formatCounts.set(format, (formatCounts.get(format) ?? 0) + 1);
-		}
-		for (const { rule, draft } of checked.drafts) {
-			collector.add(lineFinding(rule, severityOf(active, rule, draft.severity), lineNumber, draft));
-		}
-		if (accumulators.length > 0) {
-			const entry = checked.entry;
-			entry.line = lineNumber;
-			for (const item of accumulators) {
-				if (item.accumulator !== undefined) {
-					guard(item, () => item.accumulator?.add(entry), collector);
-				}
+	} else {
+		let index = 0;
+		for await (const text of lines) {
+			if (yieldDue(index)) {
+				options.onProgress?.(index);
+				await pacer.yieldNow();
 			}
+			run.add(check(text, index));
+			index++;
 		}
-		lineNumber++;
 	}
-	if (options.signal?.isCancellationRequested) {
-		throw new LintCancelled();
-	}
-	const summary = { lineCount: lineNumber, recordCount, format: majorityFormat(formatCounts), formatCounts };
+	pacer.throwIfCancelled();
+	const { collector, formatCounts } = run;
+	const summary = { lineCount: run.lineCount, recordCount: run.recordCount, format: majorityFormat(formatCounts), formatCounts };
 	const facts: LintResult['facts'] = {};
-	for (const item of accumulators) {
-		const drafts = guard(item, () => item.accumulator?.finish(summary) ?? [], collector) ?? [];
+	for (const item of run.accumulators) {
+		await pacer.pause();
+		const drafts = (await guardFinish(item, () => item.accumulator?.finish(summary, pacer) ?? [], collector)) ?? [];
 		for (const draft of drafts) {
 			collector.add(fileFinding(item.rule.id, resolveSeverity(item.rule.defaultSeverity, item.severity, draft.severity), draft));
 		}
@@ -232,37 +366,55 @@ async function runLint(
 		findings: collector.findings(),
 		counts: collector.counts,
 		truncated: collector.truncated,
-		lineCount: lineNumber,
-		recordCount,
+		lineCount: run.lineCount,
+		recordCount: run.recordCount,
 		format: summary.format,
 		formatCounts: Object.fromEntries(formatCounts),
 		facts,
 	};
 }
 
-function safeStart(rule: FileRule, options: RuleOptions, settings: Settings): FileAccumulator | undefined {
+function safeStart(rule: FileRule, options: RuleOptions, settings: Settings, memory: RuleMemory | undefined): FileAccumulator | undefined {
 	try {
-		return rule.start(options, settings);
+		return rule.start(options, settings, memory);
 	} catch {
 		return undefined;
 	}
 }
 
 /** Runs a file rule's step; if it throws, the rule reports one internal error and stops, and the lint goes on. */
-function guard<T>(item: { rule: FileRule; accumulator: FileAccumulator | undefined }, step: () => T, collector: FindingCollector): T | undefined {
+function guard<T>(item: RunningFileRule, step: () => T, collector: FindingCollector): T | undefined {
 	try {
 		return step();
 	} catch (error) {
-		item.accumulator = undefined;
-		collector.add({
-			ruleId: item.rule.id,
-			severity: 'error',
-			scope: 'file',
-			message: `internal error in rule ${item.rule.id}: ${error instanceof Error ? error.message : String(error)}`,
-			range: { line: 0, column: 0, endLine: 0, endColumn: 0 },
-		});
+		failed(item, error, collector);
 		return undefined;
 	}
+}
+
+/** `guard` for a finish step, which may be async; a cancellation is not a failure and ends the lint. */
+async function guardFinish<T>(item: RunningFileRule, step: () => T | Promise<T>, collector: FindingCollector): Promise<T | undefined> {
+	try {
+		return await step();
+	} catch (error) {
+		if (error instanceof LintCancelled) {
+			throw error;
+		}
+		failed(item, error, collector);
+		return undefined;
+	}
+}
+
+/** Stops a file rule that threw and reports it as one internal error. */
+function failed(item: RunningFileRule, error: unknown, collector: FindingCollector): void {
+	item.accumulator = undefined;
+	collector.add({
+		ruleId: item.rule.id,
+		severity: 'error',
+		scope: 'file',
+		message: `internal error in rule ${item.rule.id}: ${error instanceof Error ? error.message : String(error)}`,
+		range: { line: 0, column: 0, endLine: 0, endColumn: 0 },
+	});
 }
 
 /** A user's explicit severity wins; otherwise a rule may pick a severity per finding (e.g. warning vs error). */

@@ -77,10 +77,29 @@ export interface FileSummary {
 	formatCounts: ReadonlyMap<DatasetFormat, number>;
 }
 
-/** Collects what a file-level rule needs while lines stream past, then reports. Keep state bounded for huge files. */
+/**
+ * Lets a long finish step stay responsive. `pause()` is cheap to call often: it yields to other work only when some tens
+ * of milliseconds have passed since the last yield, and it rejects with `LintCancelled` when the lint was cancelled
+ * meanwhile (let that propagate: the engine abandons the lint).
+ */
+export interface FinishControl {
+	pause(): Promise<void>;
+}
+
+/**
+ * Collects what a file-level rule needs while lines stream past, then reports. Keep state bounded for huge files.
+ *
+ * The editor re-lints a document on every keystroke by running a fresh accumulator over every line again (only the
+ * changed lines are parsed again), so `add()` must be cheap for a line seen before: compute per-line values once
+ * through `entry.memo()` (never keep the entry itself) and make `add()` little more than storing them.
+ *
+ * `finish()` may be async. A step that can take more than a few tens of milliseconds on a big file (clustering,
+ * fitting a model) should be async and `await control.pause()` between chunks of its work, so that a newer request
+ * cancels the lint promptly; short steps simply return their findings.
+ */
 export interface FileAccumulator {
 	add(entry: LineEntry): void;
-	finish(summary: FileSummary): FileFindingDraft[];
+	finish(summary: FileSummary, control: FinishControl): FileFindingDraft[] | Promise<FileFindingDraft[]>;
 	/**
 	 * Figures worth showing even when no threshold is crossed, such as the label distribution of a balanced file
 	 * (the editor's status item shows it). Called after `finish`; the engine returns them under the rule id.
@@ -94,10 +113,21 @@ export interface RecordRule extends RuleMeta {
 	check(input: LineInput, options: RuleOptions): LineFindingDraft[];
 }
 
+/**
+ * Where a file rule may keep work from one lint of a document to the next. The editor's `DocumentLinter` gives each
+ * rule one memory for the life of the document, so that a rule whose finish step is costly can reuse its last result
+ * when its inputs barely changed; one-off lints (the CLI, `lintText`) give none. Whatever a rule keeps must lead to
+ * exactly the findings a fresh lint would give, and it should be written at the end of `finish()` only (a cancelled
+ * lint must leave the memory of the last finished one).
+ */
+export interface RuleMemory {
+	kept: unknown;
+}
+
 /** A rule that needs the whole file (counts, duplicates, distributions). */
 export interface FileRule extends RuleMeta {
 	kind: 'file';
-	start(options: RuleOptions, settings: Settings): FileAccumulator;
+	start(options: RuleOptions, settings: Settings, memory?: RuleMemory): FileAccumulator;
 }
 
 export type Rule = RecordRule | FileRule;
@@ -140,7 +170,8 @@ class LineEntryImpl implements MutableLineEntry {
 	line = -1;
 	readonly record: JsonObject | undefined;
 	private cachedContent: RecordContent | undefined | null = null;
-	private memoStore: Map<string, unknown> | undefined;
+	/** Memoised values as key, value, key, value… */
+	private memoStore: unknown[] | undefined;
 
 	constructor(readonly parsed: ParsedLine, readonly match: FormatMatch | undefined, readonly settings: Settings) {
 		const value = parsed.kind === 'value' ? parsed.value : undefined;
@@ -155,10 +186,16 @@ class LineEntryImpl implements MutableLineEntry {
 	}
 
 	memo<T>(key: string, compute: () => T): T {
-		this.memoStore ??= new Map<string, unknown>();
-		if (!this.memoStore.has(key)) {
-			this.memoStore.set(key, compute());
+		// A flat list searched linearly rather than a Map per line: a line holds a handful of memoised values, and
+		// a hundred thousand small Maps would cost the garbage collector more than the search costs on each keystroke.
+		const store = (this.memoStore ??= []);
+		for (let index = 0; index < store.length; index += 2) {
+			if (store[index] === key) {
+				return store[index + 1] as T;
+			}
 		}
-		return this.memoStore.get(key) as T;
+		const value = compute();
+		store.push(key, value);
+		return value;
 	}
 }

@@ -91,8 +91,8 @@ export function radixOrder(keys: Uint32Array): Uint32Array {
  * (cheaper than sorting). The table is scratch owned by the caller, reused across bands.
  */
 export class SameKeyLinker {
-	private readonly lastIndex: Int32Array;
-	private readonly tableKeys: Uint32Array;
+	/** Open-addressing table of (key, last index + 1) pairs side by side, so a probe touches one cache line. */
+	private readonly table: Uint32Array;
 	private readonly mask: number;
 	readonly previous: Int32Array;
 
@@ -102,8 +102,7 @@ export class SameKeyLinker {
 			size *= 2;
 		}
 		this.mask = size - 1;
-		this.lastIndex = new Int32Array(size);
-		this.tableKeys = new Uint32Array(size);
+		this.table = new Uint32Array(size * 2);
 		this.previous = new Int32Array(count);
 	}
 
@@ -112,18 +111,18 @@ export class SameKeyLinker {
 	 * `keys[index * stride + band]`. The number of records is the count given to the constructor.
 	 */
 	link(keys: Uint32Array, band: number, stride: number): Int32Array {
-		const { lastIndex, tableKeys, mask, previous } = this;
-		lastIndex.fill(0);
+		const { table, mask, previous } = this;
+		table.fill(0);
 		for (let index = 0; index < previous.length; index++) {
 			const key = keys[index * stride + band];
 			// Bucket keys are already well-mixed hashes, so their low bits are a fine table position.
 			let position = key & mask;
-			while (lastIndex[position] !== 0 && tableKeys[position] !== key) {
+			while (table[2 * position + 1] !== 0 && table[2 * position] !== key) {
 				position = (position + 1) & mask;
 			}
-			previous[index] = lastIndex[position] - 1;
-			lastIndex[position] = index + 1;
-			tableKeys[position] = key;
+			previous[index] = table[2 * position + 1] - 1;
+			table[2 * position] = key;
+			table[2 * position + 1] = index + 1;
 		}
 		return previous;
 	}

@@ -126,6 +126,7 @@ export function findNearDuplicates(texts: readonly string[], options: NearDuplic
  * (`keys[index * bands + band]`), so that a caller that caches keys per line (the editor) re-runs only this linear
  * step after an edit, and a streaming caller appends each record's keys without reordering them.
  * `present[index] === 0` marks records without keys. `similarity(a, b)` returns the exact Jaccard similarity.
+ * `signal` is polled between chunks of work.
  */
 export function clusterByBands(
 	keys: Uint32Array,
@@ -135,6 +136,33 @@ export function clusterByBands(
 	options: NearDuplicateOptions,
 	signal?: CancellationSignal,
 ): NearDuplicateResult {
+	const steps = clusterSteps(keys, present, banding, similarity, options);
+	for (;;) {
+		const step = steps.next();
+		if (step.done === true) {
+			return step.value;
+		}
+		throwIfCancelled(signal);
+	}
+}
+
+/** How many records `clusterSteps` handles between two pauses. */
+const RECORDS_PER_STEP = 1 << 15;
+
+/**
+ * `clusterByBands` as a generator that pauses between chunks of work (a band's linking, then every
+ * `RECORDS_PER_STEP` records), so an async caller can yield to other work and notice a cancellation between steps.
+ * When `shared` is given, it is filled with 1 for every record that shares a bucket with another record (the others
+ * can never be part of a cluster).
+ */
+export function* clusterSteps(
+	keys: Uint32Array,
+	present: Uint8Array,
+	banding: Banding,
+	similarity: (a: number, b: number) => number,
+	options: NearDuplicateOptions,
+	shared?: Uint8Array,
+): Generator<void, NearDuplicateResult, void> {
 	const count = present.length;
 	const components = new UnionFind(count);
 	const linker = new SameKeyLinker(count);
@@ -142,11 +170,18 @@ export function clusterByBands(
 	const rejected = new Set<number>();
 	let candidatesChecked = 0;
 	for (let band = 0; band < banding.bands; band++) {
-		throwIfCancelled(signal);
+		yield;
 		const previous = linker.link(keys, band, banding.bands);
 		for (let b = 0; b < count; b++) {
+			if ((b & (RECORDS_PER_STEP - 1)) === RECORDS_PER_STEP - 1) {
+				yield;
+			}
 			if (present[b] === 0) {
 				continue;
+			}
+			if (shared !== undefined && previous[b] !== -1) {
+				shared[b] = 1;
+				shared[previous[b]] = 1;
 			}
 			// Each record is compared with at most `bucketWindow` earlier members of its bucket.
 			let a = previous[b];

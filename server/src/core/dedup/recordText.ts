@@ -23,7 +23,8 @@ export const COMPARE_MODES: readonly CompareMode[] = ['whole', 'prompt', 'answer
 export interface ComparableText {
 	text: string;
 	hash: number;
-	keys?: Uint32Array;
+	/** A plain array rather than a typed array: a typed array per line costs the garbage collector far more. */
+	keys?: number[];
 	keysFor?: string;
 	/** A separate small object, so a rule can keep it without keeping the keys alive on huge files. */
 	holder?: ShingleSetHolder;
@@ -137,29 +138,33 @@ function clampInteger(value: number, min: number, max: number): number {
 export class LineFeatures {
 	readonly hasher: BandKeyHasher;
 	private readonly keysTag: string;
+	private readonly scratch: Uint32Array;
 
 	constructor(
 		readonly mode: CompareMode,
 		readonly options: NearDuplicateOptions,
 	) {
 		this.hasher = new BandKeyHasher(options);
+		this.scratch = new Uint32Array(this.hasher.banding.bands);
 		const shingles = `${options.shingles.unit}${options.shingles.size}`;
 		this.keysTag = `${shingles}:${this.hasher.banding.bands}x${this.hasher.banding.rows}`;
 	}
 
 	/** The line's features; undefined without content. Its bucket keys are computed on first use. */
-	features(input: LineInput): (ComparableText & { keys: Uint32Array; holder: ShingleSetHolder }) | undefined {
+	features(input: LineInput): (ComparableText & { keys: number[]; holder: ShingleSetHolder }) | undefined {
 		const comparable = comparableText(input, this.mode);
 		if (comparable === undefined) {
 			return undefined;
 		}
 		if (comparable.keys === undefined || comparable.keysFor !== this.keysTag) {
-			comparable.keys = new Uint32Array(this.hasher.banding.bands);
+			if (!this.hasher.write(comparable.text, this.scratch, 0, 1)) {
+				this.scratch.fill(0);
+			}
+			comparable.keys = Array.from(this.scratch);
 			comparable.keysFor = this.keysTag;
 			comparable.holder = { set: undefined };
-			this.hasher.write(comparable.text, comparable.keys, 0, 1);
 		}
-		return comparable as ComparableText & { keys: Uint32Array; holder: ShingleSetHolder };
+		return comparable as ComparableText & { keys: number[]; holder: ShingleSetHolder };
 	}
 }
 
@@ -172,14 +177,14 @@ export interface ShingleSetHolder {
  * Exact Jaccard similarity of slots, with shingle sets stored in their holders until `maxStoredValues` hash values are
  * held (about 4 bytes each); past that, sets are computed and dropped, so memory stays bounded on huge templated files.
  */
-export function holderSimilarity(texts: readonly string[], holders: readonly ShingleSetHolder[], shingles: ShingleOptions, maxStoredValues = 25_000_000): (a: number, b: number) => number {
+export function holderSimilarity(slots: readonly { text: string; holder: ShingleSetHolder }[], shingles: ShingleOptions, maxStoredValues = 25_000_000): (a: number, b: number) => number {
 	let stored = 0;
 	const setOf = (slot: number): Uint32Array => {
-		const holder = holders[slot];
+		const holder = slots[slot].holder;
 		if (holder.set !== undefined) {
 			return holder.set;
 		}
-		const set = shingleSet(texts[slot], shingles);
+		const set = shingleSet(slots[slot].text, shingles);
 		if (stored + set.length <= maxStoredValues) {
 			holder.set = set;
 			stored += set.length;

@@ -1,8 +1,8 @@
 import { probabilityCurve } from '../dedup/lsh';
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
 import { NumberMap } from '../dedup/numberMap';
-import { clusterByBands } from '../dedup/nearDuplicates';
-import { holderSimilarity, LineFeatures, nearDuplicateOptions, type ShingleSetHolder } from '../dedup/recordText';
+import { clusterSteps, type NearDuplicateResult } from '../dedup/nearDuplicates';
+import { holderSimilarity, LineFeatures, nearDuplicateOptions, type ComparableText, type ShingleSetHolder } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule } from '../rule';
 import { compareMode } from './duplicate-exact';
 
@@ -20,43 +20,65 @@ export const duplicateNear: FileRule = {
 	category: 'duplicates',
 	description: 'A record whose content is nearly identical (Jaccard similarity of character 5-grams at or above 0.8) to an earlier one.',
 	defaultSeverity: 'warning',
-	start(ruleOptions, settings) {
+	start(ruleOptions, settings, memory) {
 		const mode = compareMode(ruleOptions.string('compare', 'whole'));
 		const options = nearDuplicateOptions(ruleOptions);
 		const features = new LineFeatures(mode, options);
 		const hasher = features.hasher;
 		const bands = hasher.banding.bands;
-		// One slot per distinct text: its first line, line length, normalised text, shingle-set holder and bucket keys.
+		const tag = `${mode}:${JSON.stringify(options)}`;
+		// One slot per distinct text: its features (normalised text, shingle-set holder, bucket keys), first line and
+		// line length.
 		const seen = new NumberMap();
-		const texts: string[] = [];
-		const holders: ShingleSetHolder[] = [];
+		const slots: NearFeatures[] = [];
 		const lines: number[] = [];
 		const lengths: number[] = [];
-		let keys = new Uint32Array(1024 * bands);
+		// A one-off lint (no memory) copies each record's bucket keys here as it streams past and lets the line drop
+		// them, so a file of millions of records keeps 4 bytes per band per record, not an array per record.
+		let streamedKeys = memory === undefined ? new Uint32Array(1024 * bands) : undefined;
 		return {
 			add(entry) {
 				const line = features.features(entry);
 				if (line === undefined || seen.get(line.hash) !== -1) {
 					return;
 				}
-				seen.set(line.hash, texts.length);
-				const slot = texts.length;
-				if ((slot + 1) * bands > keys.length) {
-					// Growing by half (not doubling) keeps the momentary copy small on files of millions of records.
-					const grown = new Uint32Array(Math.ceil((keys.length * 1.5) / bands) * bands);
-					grown.set(keys);
-					keys = grown;
-				}
-				keys.set(line.keys, slot * bands);
+				const slot = slots.length;
+				seen.set(line.hash, slot);
+				slots.push(line);
 				lines.push(entry.line);
 				lengths.push(entry.parsed.text.length);
-				texts.push(line.text);
-				holders.push(line.holder);
+				if (streamedKeys !== undefined) {
+					if ((slot + 1) * bands > streamedKeys.length) {
+						// Growing by half (not doubling) keeps the momentary copy small on files of millions of records.
+						const grown = new Uint32Array(Math.ceil((streamedKeys.length * 1.5) / bands) * bands);
+						grown.set(streamedKeys);
+						streamedKeys = grown;
+					}
+					for (let band = 0; band < bands; band++) {
+						streamedKeys[slot * bands + band] = line.keys[band];
+					}
+					(line as ComparableText).keys = undefined;
+				}
 			},
-			finish() {
-				const count = texts.length;
-				const similarity = holderSimilarity(texts, holders, options.shingles);
-				const result = clusterByBands(keys.subarray(0, count * bands), new Uint8Array(count).fill(1), hasher.banding, similarity, options);
+			async finish(_summary, control) {
+				const previous = memory?.kept as KeptClusters | undefined;
+				let kept = previous !== undefined && previous.tag === tag ? reuseClusters(previous, slots, bands) : undefined;
+				if (kept === undefined) {
+					const count = slots.length;
+					const keys = streamedKeys?.subarray(0, count * bands) ?? keysOf(slots, bands);
+					const shared = new Uint8Array(count);
+					const steps = clusterSteps(keys, new Uint8Array(count).fill(1), hasher.banding, holderSimilarity(slots, options.shingles), options, shared);
+					let step = steps.next();
+					while (step.done !== true) {
+						await control.pause();
+						step = steps.next();
+					}
+					kept = { tag, slots, keys, shared, result: step.value };
+				}
+				if (memory !== undefined) {
+					memory.kept = kept;
+				}
+				const result = kept.result;
 				const nearest = new Map<number, { other: number; similarity: number }>();
 				for (const pair of result.pairs) {
 					for (const [self, other] of [[pair.a, pair.b], [pair.b, pair.a]]) {
@@ -120,3 +142,83 @@ export const duplicateNear: FileRule = {
 		};
 	},
 };
+
+/** A slot's features: its normalised text, shingle-set holder, and bucket keys until they are copied out. */
+type NearFeatures = ComparableText & { holder: ShingleSetHolder };
+
+/** What the rule keeps for the next lint of the same document: the clustering and everything it was computed from. */
+interface KeptClusters {
+	tag: string;
+	slots: readonly NearFeatures[];
+	keys: Uint32Array;
+	/** 1 for slots sharing a bucket with another slot in some band: only those can be part of a cluster. */
+	shared: Uint8Array;
+	result: NearDuplicateResult;
+}
+
+/** Past this many changed records, the clustering runs again rather than checking each of them. */
+const MAX_CHANGED_SLOTS = 8;
+
+/**
+ * The last clustering, still exact for `slots`, or undefined. It holds when the slots are the same records in the same
+ * order except a few, each of which shared no bucket with any other record before the edit and shares none after:
+ * such a record has no earlier bucket mate and is no one's, so every comparison a fresh run makes, and so its result,
+ * is the same. (Typing in a line that is not a near duplicate is the common case; anything else clusters afresh.)
+ */
+function reuseClusters(kept: KeptClusters, slots: readonly NearFeatures[], bands: number): KeptClusters | undefined {
+	if (kept.slots.length !== slots.length) {
+		return undefined;
+	}
+	const changed: number[] = [];
+	for (let slot = 0; slot < slots.length; slot++) {
+		if (kept.slots[slot] !== slots[slot]) {
+			if (kept.shared[slot] === 1 || changed.length === MAX_CHANGED_SLOTS) {
+				return undefined;
+			}
+			changed.push(slot);
+		}
+	}
+	if (changed.length === 0) {
+		return { ...kept, slots };
+	}
+	const keys = kept.keys.slice();
+	for (const slot of changed) {
+		const own = slots[slot].keys;
+		if (own === undefined) {
+			return undefined;
+		}
+		for (let band = 0; band < bands; band++) {
+			keys[slot * bands + band] = own[band];
+		}
+	}
+	for (const slot of changed) {
+		if (sharesAnyBucket(keys, slot, bands)) {
+			return undefined;
+		}
+	}
+	return { ...kept, slots, keys };
+}
+
+/** Whether record `slot` has the same key as another record in some band (one sequential scan of the keys). */
+function sharesAnyBucket(keys: Uint32Array, slot: number, bands: number): boolean {
+	for (let band = 0; band < bands; band++) {
+		const key = keys[slot * bands + band];
+		for (let other = band; other < keys.length; other += bands) {
+			if (keys[other] === key && other !== slot * bands + band) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/** The slots' bucket keys laid out slot by slot. */
+function keysOf(slots: readonly NearFeatures[], bands: number): Uint32Array {
+	const keys = new Uint32Array(slots.length * bands);
+	slots.forEach((slot, index) => {
+		for (let band = 0; band < bands; band++) {
+			keys[index * bands + band] = slot.keys?.[band] ?? 0;
+		}
+	});
+	return keys;
+}

@@ -1,0 +1,171 @@
+// Issue 3 / issue 11 benchmark: the editor's re-lint of a 100k-record chat document after a one-line edit, as a share
+// of the first (full) lint, through the language server's own path (TieredLinter: the first lint runs every rule, the
+// lints on each keystroke skip the expensive file rules); and how long a lint takes to stop after a cancellation
+// arrives, at points spread over a whole lint (so some land in the file rules' finish step). Targets: re-lint at most
+// 5 % of the first lint; cancellation honoured within 200 ms. BENCH_RELINT_RECORDS (default 100000) scales the document.
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { BENCH_DIR, ROOT } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const RECORDS = Number(process.env.BENCH_RELINT_RECORDS ?? 100_000);
+/** The language server's own options: it yields with setImmediate every 5000 lines. */
+const yieldControl = () => new Promise((resolve) => setImmediate(resolve));
+const SERVER_OPTIONS = { yieldControl, yieldEvery: 5000 };
+
+/** A deterministic pseudo-random generator, so every run benchmarks the same document. */
+function mulberry32(seed) {
+	return () => {
+		seed |= 0;
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Chat records over a 20k-word vocabulary; 5 % are edited copies of a recent record and 1 % exact copies. */
+function chatDocument(count) {
+	const random = mulberry32(7);
+	const vocabulary = Array.from({ length: 20_000 }, () => Math.floor(random() * 2 ** 31).toString(36));
+	const recent = [];
+	const lines = [];
+	for (let index = 0; index < count; index++) {
+		let words;
+		const roll = random();
+		if (recent.length > 0 && roll < 0.05) {
+			words = recent[Math.floor(random() * recent.length)].map((word) => (random() < 0.05 ? vocabulary[Math.floor(random() * vocabulary.length)] : word));
+		} else if (recent.length > 0 && roll < 0.06) {
+			words = recent[Math.floor(random() * recent.length)];
+		} else {
+			words = Array.from({ length: 12 + Math.floor(random() * 40) }, () => vocabulary[Math.floor(random() * vocabulary.length)]);
+			recent.push(words);
+			if (recent.length > 1000) {
+				recent.shift();
+			}
+		}
+		const half = Math.max(4, words.length >> 2);
+		lines.push(JSON.stringify({ messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: `${words.slice(0, half).join(' ')}?` }, { role: 'assistant', content: words.slice(half).join(' ') }] }));
+	}
+	return lines;
+}
+
+/** Bundles the engine and the tiered linter from source into .bench, so the benchmark does not depend on `tsc -b`. */
+async function loadServer() {
+	await mkdir(BENCH_DIR, { recursive: true });
+	const outfile = path.join(BENCH_DIR, 'relint-server.cjs');
+	const contents = [
+		"export { defaultSettings, LintCancelled, DocumentLinter } from './server/src/core/index';",
+		"export { TieredLinter } from './server/src/lsp/tieredLinter';",
+	].join('\n');
+	await esbuild.build({ stdin: { contents, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
+	return require(outfile);
+}
+
+async function timed(run) {
+	const started = process.hrtime.bigint();
+	const result = await run();
+	return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
+}
+
+function verdict(ok) {
+	return ok ? 'met' : 'NOT met';
+}
+
+function edit(lines, at, tag) {
+	const edited = [...lines];
+	edited[at] = edited[at].replace('"}]}', ` ${tag}"}]}`);
+	return edited;
+}
+
+async function relint(server, lines) {
+	console.log(`\n## Re-lint of a ${lines.length.toLocaleString('en-US')}-record chat document after a one-line edit (editor path: TieredLinter)\n`);
+	console.log('| settings | first lint (all rules), s | keystroke re-lint (median of 5), s | share of first lint |');
+	console.log('| --- | ---: | ---: | ---: |');
+	const configurations = [
+		['default rules', undefined],
+		['format + duplicates', ['format', 'duplicates']],
+		['duplicates', ['duplicates']],
+	];
+	for (const [label, categories] of configurations) {
+		const settings = server.defaultSettings();
+		if (categories !== undefined) {
+			settings.categories = categories;
+		}
+		// A warm-up on a slice, so the timed runs see optimised code.
+		const warm = new server.TieredLinter(settings);
+		await warm.lint(lines.slice(0, 20_000), SERVER_OPTIONS);
+		await warm.lint(edit(lines.slice(0, 20_000), 10, 'warm'), SERVER_OPTIONS);
+		const linter = new server.TieredLinter(settings);
+		const first = await timed(() => linter.lint(lines, SERVER_OPTIONS));
+		const again = [];
+		let current = lines;
+		for (let round = 0; round < 5; round++) {
+			current = edit(current, 1000 + round * 7919, `edited${round}`);
+			again.push((await timed(() => linter.lint(current, SERVER_OPTIONS))).seconds);
+		}
+		const median = again.sort((a, b) => a - b)[2];
+		const share = median / first.seconds;
+		console.log(`| ${label} | ${first.seconds.toFixed(2)} | ${median.toFixed(3)} | ${(100 * share).toFixed(1)}% (target at most 5%: ${verdict(share <= 0.05)}) |`);
+	}
+}
+
+/**
+ * Starts a fresh full lint and cancels it after `delayMs`; returns the milliseconds from the cancellation to the lint's
+ * rejection (or undefined when the lint finished first).
+ */
+async function cancelLatency(server, settings, lines, delayMs) {
+	const linter = new server.TieredLinter(settings);
+	const signal = { isCancellationRequested: false };
+	let cancelledAt = 0n;
+	const timer = setTimeout(() => {
+		signal.isCancellationRequested = true;
+		cancelledAt = process.hrtime.bigint();
+	}, delayMs);
+	try {
+		await linter.lint(lines, { ...SERVER_OPTIONS, signal });
+		clearTimeout(timer);
+		return undefined;
+	} catch (error) {
+		if (!(error instanceof server.LintCancelled)) {
+			throw error;
+		}
+		return Number(process.hrtime.bigint() - cancelledAt) / 1e6;
+	}
+}
+
+async function cancellation(server, lines) {
+	console.log(`\n## Cancellation of a full lint of the same document (a newer request arrives; the server yields every 5000 lines)\n`);
+	console.log('| settings | full lint, s | cancellations landed | median latency, ms | worst latency, ms |');
+	console.log('| --- | ---: | ---: | ---: | ---: |');
+	for (const [label, categories] of [['default rules', undefined], ['format + duplicates', ['format', 'duplicates']]]) {
+		const settings = server.defaultSettings();
+		if (categories !== undefined) {
+			settings.categories = categories;
+		}
+		const full = await timed(() => new server.TieredLinter(settings).lint(lines, SERVER_OPTIONS));
+		const latencies = [];
+		// Cancellations spread over the whole lint, the last ones in its final (file-rule) steps.
+		for (const share of [0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]) {
+			const latency = await cancelLatency(server, settings, lines, share * full.seconds * 1000);
+			if (latency !== undefined) {
+				latencies.push(latency);
+			}
+		}
+		latencies.sort((a, b) => a - b);
+		const worst = latencies.at(-1) ?? NaN;
+		const median = latencies[Math.floor(latencies.length / 2)] ?? NaN;
+		console.log(`| ${label} | ${full.seconds.toFixed(2)} | ${latencies.length} of 9 | ${median.toFixed(0)} | ${worst.toFixed(0)} (target at most 200 ms: ${verdict(worst <= 200)}) |`);
+	}
+}
+
+const server = await loadServer();
+const lines = chatDocument(RECORDS);
+const only = process.env.BENCH_RELINT_ONLY?.split(',');
+for (const [name, run] of [['relint', relint], ['cancel', cancellation]]) {
+	if (only === undefined || only.includes(name)) {
+		await run(server, lines);
+	}
+}
