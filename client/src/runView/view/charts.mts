@@ -1,7 +1,8 @@
 /**
  * Draws a ChartModel with Chart.js on a linear x axis (epochs, trials or steps), in the VS Code theme's colours and
  * without animation. Markers are large points without a line. Once Chart.js has drawn, the canvas is checked for
- * pixels that are not blank and marked `data-drawn="true"`, which is what the page's `data-ready` waits for.
+ * pixels that are not blank and marked `data-drawn="true"`, which is what the page's `data-ready` waits for. The
+ * canvas takes focus, and the arrow keys (Home, End) move the tooltip along the points, as in the audit report.
  */
 import { Chart, type ChartConfiguration, type ChartDataset, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { h } from '../../report/view/dom.mjs';
@@ -22,16 +23,34 @@ function cssVar(name: string, fallback: string): string {
 /** A figure with the chart's canvas; the chart is drawn once the figure is in the document. */
 export function chartFigure(model: ChartModel): { element: HTMLElement; drawn: Promise<void> } {
 	const description = `${model.title}: ${model.series.map((series) => series.label).join(', ')}${model.markers.length > 0 ? `; marked: ${model.markers.map((marker) => marker.label).join(', ')}` : ''}.`;
-	const canvas = h('canvas', { 'data-chart': model.chart, role: 'img', 'aria-label': description });
+	const canvas = h('canvas', { 'data-chart': model.chart, role: 'img', tabindex: '0', 'aria-label': `${description} Use the arrow keys to read the points.` });
 	const element = h('figure', { class: 'chart' }, h('figcaption', {}, model.title), h('div', { class: 'chart-box' }, canvas));
 	const drawn = new Promise<void>((resolve) => {
 		// Chart.js measures the canvas, so it draws after the figure was added to the page.
 		requestAnimationFrame(() => {
 			const chart = new Chart(canvas, configuration(model));
+			addKeyboard(canvas, chart, model);
 			waitForPixels(canvas, chart, 0, resolve);
 		});
 	});
 	return { element, drawn };
+}
+
+/** Arrow keys step through the points of the chart's lines (markers are drawn first, so the lines follow them). */
+function addKeyboard(canvas: HTMLCanvasElement, chart: Chart, model: ChartModel): void {
+	const count = Math.max(0, ...model.series.map((series) => series.points.length));
+	let active = -1;
+	canvas.addEventListener('keydown', (event) => {
+		if (count === 0 || !['ArrowRight', 'ArrowLeft', 'Home', 'End'].includes(event.key)) {
+			return;
+		}
+		event.preventDefault();
+		active = event.key === 'Home' ? 0 : event.key === 'End' ? count - 1 : (active + (event.key === 'ArrowRight' ? 1 : count - 1)) % count;
+		const elements = model.series.flatMap((series, index) => (active < series.points.length ? [{ datasetIndex: model.markers.length + index, index: active }] : []));
+		chart.setActiveElements(elements);
+		chart.tooltip?.setActiveElements(elements, { x: 0, y: 0 });
+		chart.update();
+	});
 }
 
 function waitForPixels(canvas: HTMLCanvasElement, chart: Chart, frame: number, resolve: () => void): void {
