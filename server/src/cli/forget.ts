@@ -11,14 +11,19 @@ import { readText } from './stats';
 
 export const FORGET_USAGE = `Usage: tunelint forget --base BASE.jsonl --target NEW.jsonl [options]
 
-Catastrophic-forgetting probe: trains a shared encoder with a head on BASE, then fine-tunes on NEW (its own head;
-the label sets may differ) with each mitigation from the same start, and reports the base task's accuracy before
-and after (retention = after / before) with the new task's accuracy: plain fine-tune, replay (r swept), L2-SP, EWC
-(diagonal Fisher on base data), and distillation of the base head's outputs on the new inputs. Seeded.
+Catastrophic-forgetting probe: trains a shared encoder (embedding bag, then a dense layer) with a head on BASE,
+then fine-tunes on NEW (its own head; the label sets may differ) with each mitigation from the same start, and
+reports the base task's accuracy before and after (retention = after / before) with the new task's accuracy: plain
+fine-tune, replay (r swept), L2-SP, EWC (diagonal Fisher on base data), and distillation of the base head's outputs
+on the new inputs. Seeded.
 
 Options:
   --seed N            (default ${DEFAULT_FORGET_OPTIONS.seed})
   --max-records N     seeded sample per task (default ${DEFAULT_FORGET_OPTIONS.maxRecords})
+  --base-epochs N     (default ${DEFAULT_FORGET_OPTIONS.baseEpochs}, SGD learning rate ${DEFAULT_FORGET_OPTIONS.learningRate})
+  --target-epochs N   epochs of every fine-tune on NEW (default ${DEFAULT_FORGET_OPTIONS.targetEpochs})
+  --target-lr X       SGD learning rate of the fine-tunes (default ${DEFAULT_FORGET_OPTIONS.targetLearningRate})
+  --replay R,R,…      replay shares swept, relative to NEW's size per epoch (default ${DEFAULT_FORGET_OPTIONS.replayShares.join(',')})
   --write-replay R --out FILE   instead of the probe, write NEW with round(R × its records) seeded base records
                       mixed in (the replay-mixed dataset to fine-tune on); FILE must not exist unless --force
   --format text|json  (default text)
@@ -36,6 +41,10 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 			target: { type: 'string' },
 			seed: { type: 'string' },
 			'max-records': { type: 'string' },
+			'base-epochs': { type: 'string' },
+			'target-epochs': { type: 'string' },
+			'target-lr': { type: 'string' },
+			replay: { type: 'string' },
 			'write-replay': { type: 'string' },
 			out: { type: 'string' },
 			force: { type: 'boolean', default: false },
@@ -64,7 +73,15 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 	const target = { file: values.target, text: await readText(values.target) };
 	let report: ForgetReport;
 	try {
-		report = probeForgetting(base, target, settings.fields, { ...DEFAULT_FORGET_OPTIONS, seed, maxRecords });
+		report = probeForgetting(base, target, settings.fields, {
+			...DEFAULT_FORGET_OPTIONS,
+			seed,
+			maxRecords,
+			baseEpochs: whole(values['base-epochs'], '--base-epochs', DEFAULT_FORGET_OPTIONS.baseEpochs, 1),
+			targetEpochs: whole(values['target-epochs'], '--target-epochs', DEFAULT_FORGET_OPTIONS.targetEpochs, 1),
+			targetLearningRate: positive(values['target-lr'], '--target-lr', DEFAULT_FORGET_OPTIONS.targetLearningRate),
+			replayShares: values.replay === undefined ? DEFAULT_FORGET_OPTIONS.replayShares : values.replay.split(',').map((share) => positive(share, '--replay', 0)),
+		});
 	} catch (error) {
 		if (error instanceof TrainingInputError) {
 			io.err(`tunelint: ${error.message}`);
@@ -121,6 +138,17 @@ function whole(value: string | undefined, flag: string, fallback: number, minimu
 	const parsed = Number(value);
 	if (!Number.isInteger(parsed) || parsed < minimum) {
 		throw new UsageError(`${flag} needs a whole number of at least ${minimum}, not "${value}"`);
+	}
+	return parsed;
+}
+
+function positive(value: string | undefined, flag: string, fallback: number): number {
+	if (value === undefined) {
+		return fallback;
+	}
+	const parsed = Number(value);
+	if (!(parsed > 0 && Number.isFinite(parsed))) {
+		throw new UsageError(`${flag} needs positive numbers, not "${value}"`);
 	}
 	return parsed;
 }

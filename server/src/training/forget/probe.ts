@@ -35,7 +35,10 @@ export interface ForgetReport {
 export interface ForgetOptions {
 	seed: number;
 	hidden: number;
+	/** SGD learning rate of the base training. */
 	learningRate: number;
+	/** SGD learning rate of the fine-tune on the target (every mitigation uses the same). */
+	targetLearningRate: number;
 	baseEpochs: number;
 	targetEpochs: number;
 	/** Replay shares swept (share of base examples mixed into each target epoch, relative to the target size). */
@@ -47,7 +50,12 @@ export interface ForgetOptions {
 	maxRecords: number;
 }
 
-export const DEFAULT_FORGET_OPTIONS: ForgetOptions = { seed: 42, hidden: 32, learningRate: 0.1, baseEpochs: 3, targetEpochs: 3, replayShares: [0.1, 0.3], l2spStrength: 0.01, ewcStrength: 0.05, distillationTemperature: 2, maxRecords: 3000 };
+/**
+ * Defaults. The fine-tune is deliberately long and fast (5 epochs at twice the base learning rate), as fine-tunes
+ * that forget are: with 3 epochs at the base rate a plain fine-tune kept 99 % of the base accuracy on
+ * sst2 → tweeteval_hate and the mitigations could not be told apart.
+ */
+export const DEFAULT_FORGET_OPTIONS: ForgetOptions = { seed: 42, hidden: 32, learningRate: 0.1, targetLearningRate: 0.2, baseEpochs: 5, targetEpochs: 5, replayShares: [0.1, 0.3, 1], l2spStrength: 0.01, ewcStrength: 0.05, distillationTemperature: 2, maxRecords: 3000 };
 
 interface TaskSet {
 	data: TrainingData;
@@ -92,15 +100,15 @@ export function probeForgetting(base: { file: string; text: string }, target: { 
 			const stream = [...order(targetTask.train.vectors.length, generator).map((i) => ({ task: 'target', i })), ...replayed.map((i) => ({ task: 'base', i }))];
 			for (const item of shuffleInPlace(stream, generator)) {
 				if (item.task === 'base') {
-					model.step('base', baseTask.train.vectors[item.i], baseTask.train.classes[item.i], options.learningRate);
+					model.step('base', baseTask.train.vectors[item.i], baseTask.train.classes[item.i], options.targetLearningRate);
 					continue;
 				}
 				const vector = targetTask.train.vectors[item.i];
-				model.step('target', vector, targetTask.train.classes[item.i], options.learningRate, 1, setup.penalty);
+				model.step('target', vector, targetTask.train.classes[item.i], options.targetLearningRate, 1, setup.penalty);
 				if (setup.distill !== undefined) {
 					// Learning without Forgetting: keep the base head's outputs on the new inputs what they were.
 					const soft = setup.distill.probabilities('base', vector, options.distillationTemperature);
-					model.step('base', vector, soft, options.learningRate, options.distillationTemperature);
+					model.distill('base', vector, soft, options.targetLearningRate, options.distillationTemperature);
 				}
 			}
 		}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { defaultSettings } from '../../server/src/core/settings';
+import { DEFAULT_FORGET_OPTIONS, probeForgetting } from '../../server/src/training/forget/probe';
+import { seededRandom } from '../../server/src/training/random';
+
+/** 120 made-up two-syllable words, shared by both tasks. */
+const SYLLABLES = 'ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu'.split(' ');
+const WORDS = Array.from({ length: 120 }, (_, i) => SYLLABLES[i % SYLLABLES.length] + SYLLABLES[Math.floor(i / SYLLABLES.length)]);
+
+/**
+ * A synthetic task over the shared words: every word has a random weight per class and a text's label is the class
+ * with the largest total over its 8 words. Base (2 classes) and target (3 classes) draw their weights independently,
+ * so fine-tuning on the target moves the embedding rows and the dense layer the base task relies on, and the base
+ * task's many small-margin decisions are what forgetting flips, as on real data.
+ */
+function syntheticTask(seed: number, classes: number, records: number): string {
+	const random = seededRandom(seed);
+	const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+	const weights = WORDS.map(() => Array.from({ length: classes }, gaussian));
+	const lines: string[] = [];
+	for (let i = 0; i < records; i++) {
+		const picked = Array.from({ length: 8 }, () => Math.floor(random() * WORDS.length));
+		const scores = Array.from({ length: classes }, (_, c) => picked.reduce((sum, word) => sum + weights[word][c], 0));
+		lines.push(JSON.stringify({ text: picked.map((word) => WORDS[word]).join(' '), label: scores.indexOf(Math.max(...scores)) }));
+	}
+	return lines.join('\n') + '\n';
+}
+
+void describe('forgetting probe on a synthetic pair (shared vocabulary, unrelated labels)', () => {
+	void it('plain fine-tuning forgets, and replay, L2-SP, EWC and distillation each retain more at their default strengths', () => {
+		const report = probeForgetting({ file: 'base.jsonl', text: syntheticTask(1, 2, 400) }, { file: 'target.jsonl', text: syntheticTask(2, 3, 400) }, defaultSettings().fields, DEFAULT_FORGET_OPTIONS);
+		const row = (method: string, share?: number): number => {
+			const found = report.rows.find((candidate) => candidate.method === method && (share === undefined || candidate.params.share === share));
+			assert.ok(found !== undefined, `no ${method} row`);
+			return found.retention;
+		};
+		const table = report.rows.map((candidate) => `${candidate.method} ${JSON.stringify(candidate.params)} ${candidate.retention.toFixed(3)}`).join('; ');
+		assert.ok(report.base.before > 0.75, `base accuracy ${report.base.before}`);
+		const plain = row('plain');
+		assert.ok(plain < 0.85, `plain fine-tuning should forget: ${table}`);
+		// Measured with the defaults (seeded, so exact): plain 0.671; replay 0.1 0.800, 0.3 0.871, 1.0 higher; L2-SP 0.786; EWC 0.857; distillation 0.943.
+		for (const [method, share] of [['replay', 0.3], ['l2-sp', undefined], ['ewc', undefined], ['distillation', undefined]] as const) {
+			assert.ok(row(method, share) > plain + 0.05, `${method} should retain more than plain: ${table}`);
+		}
+		assert.deepEqual(report.rows.filter((candidate) => candidate.method === 'replay').map((candidate) => candidate.params.share), DEFAULT_FORGET_OPTIONS.replayShares);
+	});
+});
