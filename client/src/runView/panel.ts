@@ -74,7 +74,8 @@ class RunViewPanel {
 			this.sessions.set(focus.key, { row: sessionRow(focus.key, focus.kind, focus.title, detail, started), detail, search: focus.kind === 'tune' ? focus.result : undefined });
 			this.selected = focus.key;
 		}
-		if (!this.panel.visible) {
+		// Results that arrive in the background show without moving the view; Show Runs brings it forward.
+		if (!preserveFocus || !this.panel.visible) {
 			this.panel.reveal(undefined, preserveFocus);
 		}
 		this.render();
