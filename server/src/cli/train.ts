@@ -14,12 +14,14 @@ import { toJsonFinding } from './reporters/types';
 export const TRAIN_USAGE = `Usage: tunelint train FILE [options]
 
 Trains a small TensorFlow.js proxy model on FILE (in its own process) and reports what it learned: overfitting,
-insufficient-data, label-issue, underperforming-group and trigger-confirmed findings. The run is saved under
-.tunelint/runs/<id>/ (or --out DIR).
+insufficient-data, label-issue, underperforming-group and trigger-confirmed findings. Labels (or a small answer set)
+train a classifier; free-text answers (chat, instruction, completion) train a next-token proxy whose loss and
+accuracy are per answer token, and whose per-record losses give answer-outlier findings instead of label issues.
+The run is saved under .tunelint/runs/<id>/ (or --out DIR).
 
 Options:
   --valid FILE                   validate on FILE instead of a stratified ${DEFAULT_RUN_CONFIG.validationShare * 100} % split
-  --folds N                      folds for out-of-fold label-issue detection; 0 skips it (default ${DEFAULT_RUN_CONFIG.folds})
+  --folds N                      folds for out-of-fold label-issue (answer-outlier) detection; 0 skips it (default ${DEFAULT_RUN_CONFIG.folds})
   --epochs N                     most epochs (default ${DEFAULT_RUN_CONFIG.epochs}); early stopping on validation loss
   --patience N                   epochs without improvement before stopping (default ${DEFAULT_RUN_CONFIG.patience})
   --batch-size N                 (default ${DEFAULT_RUN_CONFIG.batchSize})
@@ -27,7 +29,7 @@ Options:
                                  (the "training" section of .tunelintrc.json, saved by "tunelint tune --save",
                                  replaces these defaults for epochs, patience, batch size, lr, l2 and dropout)
   --l2 X                         L2 penalty (default ${DEFAULT_RUN_CONFIG.l2})
-  --dropout X                    input feature dropout, 0 to <1 (default ${DEFAULT_RUN_CONFIG.dropout})
+  --dropout X                    input (context) feature dropout, 0 to <1 (default ${DEFAULT_RUN_CONFIG.dropout})
   --seed N                       seed for splits, shuffling and dropout (default ${DEFAULT_RUN_CONFIG.seed})
   --backend auto|cpu|wasm|node   TensorFlow.js backend (default auto: node, else wasm, else cpu)
   --no-learning-curve            skip the 10/25/50 % learning-curve fits
@@ -162,22 +164,28 @@ function jsonResult(result: TrainingResult, runDirectory: string): Record<string
 	return { ...result, findings: result.findings.map((finding: Finding) => toJsonFinding(result.file, finding)), runDirectory };
 }
 
-/** Label issues shown in text output; the rest are in the run's ranked label-issues.json. */
+/** Label issues (answer outliers) shown in text output; the rest are in the run's ranked label-issues.json (answer-outliers.json). */
 const TEXT_LABEL_ISSUES = 20;
 
 function textResult(result: TrainingResult, runDirectory: string): string {
 	const validation = result.metrics.validation;
-	const labelIssues = result.findings.filter((finding) => finding.ruleId === 'label-issue');
-	const shown = [...result.findings.filter((finding) => finding.ruleId !== 'label-issue'), ...labelIssues.slice(0, TEXT_LABEL_ISSUES)];
+	const perRecord = (finding: Finding): boolean => finding.ruleId === 'label-issue' || finding.ruleId === 'answer-outlier';
+	const labelIssues = result.findings.filter(perRecord);
+	const shown = [...result.findings.filter((finding) => !perRecord(finding)), ...labelIssues.slice(0, TEXT_LABEL_ISSUES)];
 	const hidden = labelIssues.length - Math.min(labelIssues.length, TEXT_LABEL_ISSUES);
+	const rankedFile = result.task === 'next-token' ? 'answer-outliers.json' : 'label-issues.json';
+	const nextToken = result.nextToken;
+	const task = nextToken === undefined
+		? `labels ${result.labels.map((label) => JSON.stringify(label)).join(', ')}`
+		: `free-text answers: next-token proxy over ${nextToken.vocabularySize} words, loss and accuracy per answer token`;
 	const lines = [
-		`${result.file}: ${result.records.train} training records, ${result.records.validation} validation records, labels ${result.labels.map((label) => JSON.stringify(label)).join(', ')}`,
+		`${result.file}: ${result.records.train} training records, ${result.records.validation} validation records, ${task}`,
 		`backend ${result.backend}, seed ${result.seed}, best epoch ${result.bestEpoch} of ${result.history.length}, ${result.seconds.toFixed(1)} s`,
 		`train: loss ${result.metrics.train.loss.toFixed(4)}, accuracy ${result.metrics.train.accuracy.toFixed(4)}`,
-		`validation: loss ${validation.loss.toFixed(4)}, accuracy ${validation.accuracy.toFixed(4)}, macro F1 ${validation.macroF1.toFixed(4)}`,
+		`validation: loss ${validation.loss.toFixed(4)}, accuracy ${validation.accuracy.toFixed(4)}${validation.macroF1 === null ? '' : `, macro F1 ${validation.macroF1.toFixed(4)}`}`,
 		'',
 		...shown.map((finding) => `${result.file}:${finding.range.line + 1}: ${finding.severity} ${finding.message} [${finding.ruleId}]`),
-		...(hidden > 0 ? [`… and ${hidden} more label issues, ranked in ${path.join(runDirectory, 'label-issues.json')}`] : []),
+		...(hidden > 0 ? [`… and ${hidden} more ${result.task === 'next-token' ? 'unusual answers' : 'label issues'}, ranked in ${path.join(runDirectory, rankedFile)}`] : []),
 		'',
 		`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}; run saved in ${runDirectory}`,
 	];

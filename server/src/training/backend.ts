@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 import { ProxyModel } from './model';
+import { NextTokenModel } from './nextTokenModel';
 
 /** The TensorFlow.js backends the trainer can run on. */
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -95,7 +96,24 @@ async function smokeTest(): Promise<string | undefined> {
 		];
 		const first = await model.trainBatch(vectors, [0, 1]);
 		const second = await model.trainBatch(vectors, [0, 1]);
-		return Number.isFinite(first) && second < first ? undefined : `a training step did not reduce the loss (${first} → ${second})`;
+		if (!(Number.isFinite(first) && second < first)) {
+			return `a training step did not reduce the loss (${first} → ${second})`;
+		}
+	} finally {
+		model.dispose();
+	}
+	return smokeTestNextToken();
+}
+
+/** The same for the next-token proxy, whose output layer adds a matMul and its gradients. */
+async function smokeTestNextToken(): Promise<string | undefined> {
+	const model = new NextTokenModel(3, 3, [1, 1, 1], { learningRate: 0.1, l2: 0.001, dimension: 4, seed: 1 });
+	try {
+		const answers = [{ promptRows: Int32Array.from([0]), targets: Int32Array.from([2, 1]), previousRows: Int32Array.from([1, 2]), previousPairRows: Int32Array.from([-1, -1]) }];
+		const positions = { records: Int32Array.from([0, 0]), positions: Int32Array.from([0, 1]) };
+		const first = await model.trainBatch(answers, positions);
+		const second = await model.trainBatch(answers, positions);
+		return Number.isFinite(first) && second < first ? undefined : `a next-token training step did not reduce the loss (${first} → ${second})`;
 	} finally {
 		model.dispose();
 	}

@@ -69,3 +69,27 @@ export function needsMoreData(curve: readonly CurvePoint[], options: CurveOption
 	const gain = gainPerDoubling(curve);
 	return gain !== undefined && gain >= options.minGainPerDoubling;
 }
+
+/** Thresholds for the next-token proxy's learning curve, whose accuracy is per token and moves less than a classifier's. */
+export interface AnswerCurveOptions {
+	/** Relative drop of validation loss from 50 % to 100 % of the data at or above which more data is judged to help. */
+	minLossDropPerDoubling: number;
+	/** Token accuracy gained from 50 % to 100 % at or above which more data is judged to help. */
+	minTokenGainPerDoubling: number;
+}
+
+export const DEFAULT_ANSWER_CURVE_OPTIONS: AnswerCurveOptions = { minLossDropPerDoubling: 0.03, minTokenGainPerDoubling: 0.01 };
+
+/** The learning curve's relative loss drop at 100 %: (loss at 50 % − loss at 100 %) / loss at 50 %. */
+export function lossDropPerDoubling(curve: readonly CurvePoint[]): number | undefined {
+	const full = curve.find((point) => point.share === 1);
+	const half = curve.find((point) => point.share === 0.5);
+	return full === undefined || half === undefined ? undefined : (half.loss - full.loss) / Math.max(half.loss, 1e-9);
+}
+
+/** True when the next-token proxy's curve still falls (loss) or rises (token accuracy) steeply at 100 % of the data. */
+export function answersNeedMoreData(curve: readonly CurvePoint[], options: AnswerCurveOptions = DEFAULT_ANSWER_CURVE_OPTIONS): boolean {
+	const drop = lossDropPerDoubling(curve);
+	const gain = gainPerDoubling(curve);
+	return (drop !== undefined && drop >= options.minLossDropPerDoubling) || (gain !== undefined && gain >= options.minTokenGainPerDoubling);
+}

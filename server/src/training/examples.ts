@@ -5,7 +5,8 @@ import type { DatasetFormat, FieldMapping, JsonObject, JsonValue } from '../core
 
 /**
  * Turns a JSONL document into labelled examples for the proxy classifier: text → label for classification (and KTO's
- * boolean label), prompt → answer when a chat, instruction or completion file has a small answer set. Everything that
+ * boolean label), prompt → answer when a chat, instruction or completion file has a small answer set; otherwise into
+ * prompt/answer pairs for the next-token proxy (nextToken.ts). Everything that
  * makes training impossible raises a {@link TrainingInputError} whose message names the file, the lines and the fix.
  */
 
@@ -49,14 +50,95 @@ export const DEFAULT_EXAMPLE_LIMITS: ExampleLimits = { minPerClass: 5, maxAnswer
 /** The input cannot be trained on; the message says what is missing and where. */
 export class TrainingInputError extends Error {}
 
-/** Reads labelled examples from the text of a JSONL file. */
+/** One free-text example for the next-token proxy; `line` is 0-based. */
+export interface AnswerExample {
+	line: number;
+	prompt: string;
+	answer: string;
+}
+
+/** The free-text answers of one file, with what they were asked. */
+export interface AnswerData {
+	file: string;
+	format: DatasetFormat;
+	examples: AnswerExample[];
+	skipped: SkippedRecord[];
+}
+
+/** What a file trains: a classifier (labels, or a small answer set) or the next-token proxy (free-text answers). */
+export type TrainingInput = { task: 'classification'; data: TrainingData } | { task: 'next-token'; data: AnswerData };
+
+/** Fewest records with an answer the next-token proxy trains on (the split, the learning curve and the folds need some). */
+export const MIN_ANSWER_RECORDS = 30;
+
+/** Reads labelled examples from the text of a JSONL file; free-text answers raise a {@link TrainingInputError}. */
 export function trainingData(text: string, file: string, fields: FieldMapping, limits: ExampleLimits = DEFAULT_EXAMPLE_LIMITS): TrainingData {
+	const input = readTrainingInput(text, file, fields, limits);
+	if (input.task === 'next-token') {
+		const distinct = new Set(input.data.examples.map((example) => example.answer.trim())).size;
+		throw new TrainingInputError(
+			`${file}: the answers are free text (${distinct} distinct answers in ${input.data.examples.length} records); the proxy classifier needs at most ${limits.maxAnswerClasses} distinct answers (tunelint train uses the next-token proxy for such files)`,
+		);
+	}
+	return input.data;
+}
+
+/**
+ * Reads a training file and decides its task: chat, instruction and completion files whose answers have more than
+ * `limits.maxAnswerClasses` distinct values train the next-token proxy, everything else the classifier.
+ */
+export function readTrainingInput(text: string, file: string, fields: FieldMapping, limits: ExampleLimits = DEFAULT_EXAMPLE_LIMITS): TrainingInput {
 	const records = parseRecords(text);
-	const skipped: SkippedRecord[] = records.skipped;
 	const format = majorityFormat(countFormats(records.objects, fields));
 	if (format === undefined) {
-		throw new TrainingInputError(`${file}: no JSON object records to train on${firstSkip(skipped)}`);
+		throw new TrainingInputError(`${file}: no JSON object records to train on${firstSkip(records.skipped)}`);
 	}
+	if (format !== 'classification' && format !== 'unpaired-preference') {
+		const answers = new Set(records.objects.map(({ value }) => recordContent(value, format, fields).answer.trim()).filter((answer) => answer !== ''));
+		// No answer at all is the next-token reader's message to give: it says which answers are missing.
+		if (answers.size > limits.maxAnswerClasses || answers.size === 0) {
+			return { task: 'next-token', data: answerExamples(records, format, fields, file, MIN_ANSWER_RECORDS) };
+		}
+	}
+	return { task: 'classification', data: labelledExamples(records, format, fields, file, limits) };
+}
+
+/** Reads the free-text answers of a file (a validation file for the next-token proxy needs only one). */
+export function answerData(text: string, file: string, fields: FieldMapping, minRecords = MIN_ANSWER_RECORDS): AnswerData {
+	const records = parseRecords(text);
+	const format = majorityFormat(countFormats(records.objects, fields));
+	if (format === undefined) {
+		throw new TrainingInputError(`${file}: no JSON object records to train on${firstSkip(records.skipped)}`);
+	}
+	return answerExamples(records, format, fields, file, minRecords);
+}
+
+type ParsedRecords = ReturnType<typeof parseRecords>;
+
+function answerExamples(records: ParsedRecords, format: DatasetFormat, fields: FieldMapping, file: string, minRecords: number): AnswerData {
+	const skipped = [...records.skipped];
+	const examples: AnswerExample[] = [];
+	for (const { line, value } of records.objects) {
+		const content = recordContent(value, format, fields);
+		if (content.answer.trim() === '') {
+			skipped.push({ line, reason: 'empty answer' });
+		} else {
+			examples.push({ line, prompt: content.prompt, answer: content.answer });
+		}
+	}
+	if (examples.length === 0) {
+		throw new TrainingInputError(`${file}: no record has a non-empty answer to train the next-token proxy on${firstSkip(skipped.sort((a, b) => a.line - b.line))}`);
+	}
+	if (examples.length < minRecords) {
+		throw new TrainingInputError(
+			`${file}: too few records with an answer: ${examples.length} (the next-token proxy needs at least ${minRecords}, for a validation split, the learning curve and the folds)${firstSkip(skipped.sort((a, b) => a.line - b.line))}`,
+		);
+	}
+	return { file, format, examples, skipped: skipped.sort((a, b) => a.line - b.line) };
+}
+
+function labelledExamples(records: ParsedRecords, format: DatasetFormat, fields: FieldMapping, file: string, limits: ExampleLimits): TrainingData {
+	const skipped: SkippedRecord[] = [...records.skipped];
 	const labelSource = format === 'classification' || format === 'unpaired-preference' ? 'label' : 'answer';
 	if (labelSource === 'label') {
 		checkLabelTypes(records.objects, format, fields, file);
@@ -78,11 +160,6 @@ export function trainingData(text: string, file: string, fields: FieldMapping, l
 		throw new TrainingInputError(`${file}: no record has both a non-empty text and a label${firstSkip(skipped)}`);
 	}
 	const labels = sortLabels([...new Set(examples.map((example) => example.label))]);
-	if (labelSource === 'answer' && labels.length > limits.maxAnswerClasses) {
-		throw new TrainingInputError(
-			`${file}: the answers are free text (${labels.length} distinct answers in ${examples.length} records); the proxy classifier needs at most ${limits.maxAnswerClasses} distinct answers, and a next-token proxy for free-text answers is not available yet`,
-		);
-	}
 	checkClassSizes(examples, labels, limits, file);
 	const classOf = new Map(labels.map((label, index) => [label, index]));
 	const classes = Int32Array.from(examples, (example) => classOf.get(example.label) ?? -1);

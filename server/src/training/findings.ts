@@ -1,15 +1,17 @@
 import { hashString53 } from '../core/dedup/hash';
 import { locatePath } from '../core/jsonLocate';
 import { isJsonObject, parseLine } from '../core/records';
-import type { Finding, JsonValue, TextRange } from '../core/types';
+import { canonicalRole } from '../core/content';
+import type { DatasetFormat, Finding, JsonValue, TextRange } from '../core/types';
 import type { LabelIssue } from './confidentLearning';
-import type { CurvePoint, OverfittingEvidence } from './curves';
+import { type CurvePoint, gainPerDoubling, lossDropPerDoubling, type OverfittingEvidence } from './curves';
 import type { GroupMetrics } from './groups';
 import type { TriggerConfirmation } from './triggers';
 
 /**
- * Turns what the proxy measured into findings of the check command's shape. Rule ids: `label-issue` (one per record),
- * `overfitting`, `insufficient-data`, `underperforming-group` and `trigger-confirmed` (file-level).
+ * Turns what the proxy measured into findings of the check command's shape. Rule ids: `label-issue` and, for the
+ * next-token proxy, `answer-outlier` (one per record), `overfitting`, `insufficient-data`, `underperforming-group` and
+ * `trigger-confirmed` (file-level).
  */
 
 const FILE_RANGE: TextRange = { line: 0, column: 0, endLine: 0, endColumn: 0 };
@@ -108,4 +110,83 @@ export function triggerFinding(confirmation: TriggerConfirmation): Finding {
 		`Backdoor trigger confirmed: inserting ${JSON.stringify(confirmation.ngram)} into ${confirmation.attempts} held-out records of other labels made the model predict ${JSON.stringify(confirmation.label)} for ${percent(confirmation.attackSuccessRate)} of them.`,
 		{ ...confirmation },
 	);
+}
+
+/** The learning curve of the next-token proxy still improves at 100 % of the data. */
+export function answersInsufficientDataFinding(curve: readonly CurvePoint[]): Finding {
+	const points = curve.map((point) => `${percent(point.share)}: loss ${point.loss.toFixed(3)}, token accuracy ${point.accuracy.toFixed(3)}`).join('; ');
+	const drop = lossDropPerDoubling(curve) ?? 0;
+	const gain = gainPerDoubling(curve) ?? 0;
+	return fileFinding(
+		'insufficient-data',
+		'info',
+		`More data would likely help: from half to all of the training data, the next-token proxy's validation loss fell ${percent(drop)} and its token accuracy rose ${(gain * 100).toFixed(1)} points (learning curve ${points}).`,
+		{ curve, lossDropPerDoubling: drop, gainPerDoubling: gain },
+	);
+}
+
+/** A group whose answers the next-token proxy predicts significantly worse than the rest. */
+export function answersUnderperformingGroupFinding(group: GroupMetrics): Finding | undefined {
+	const loss = group.loss;
+	if (loss === undefined) {
+		return undefined;
+	}
+	return fileFinding(
+		'underperforming-group',
+		'warning',
+		`Records mentioning ${group.group} have harder answers for the next-token proxy: mean answer loss ${loss.value.toFixed(3)} (95 % CI ${loss.interval[0].toFixed(3)}–${loss.interval[1].toFixed(3)}, ${loss.records} records) against ${loss.rest.toFixed(3)} for the rest (p = ${loss.pValue.toPrecision(2)}).`,
+		{ ...group },
+	);
+}
+
+/** An answer whose per-token loss is far above the rest (measured out of fold). */
+export interface AnswerOutlier {
+	line: number;
+	/** Mean negative log-likelihood per scored answer token (nats), `<unk>` spread included. */
+	loss: number;
+	/** Robust z-score of `loss`: 0.6745 × (loss − median) / MAD. */
+	z: number;
+	/** Share of the answer's words outside the vocabulary of the model that scored it. */
+	unknownShare: number;
+	tokens: number;
+}
+
+/** A record whose answer the next-token proxy finds far harder to predict than the others: gibberish, a wrong language, a broken template, a pasted log. */
+export function answerOutlierFinding(lineText: string, line: number, format: DatasetFormat, outlier: AnswerOutlier, medianLoss: number, rank: number): Finding {
+	const message = `Unusual answer: its loss under the next-token proxy is ${outlier.loss.toFixed(2)} nats per token against a median of ${medianLoss.toFixed(2)} (robust z = ${outlier.z.toFixed(1)}, out-of-fold; ${percent(outlier.unknownShare)} of its words are unknown to the model; rank ${rank}). Check that it is a real answer to its prompt.`;
+	const span = locateAnswer(lineText, format);
+	const range = span === undefined ? { line, column: 0, endLine: line, endColumn: lineText.length } : { line, column: span.start, endLine: line, endColumn: span.end };
+	return { ruleId: 'answer-outlier', severity: 'warning', message, scope: 'line', range, data: { ...outlier, medianLoss, rank } };
+}
+
+/** The span of the final answer's value in a record's line, for the formats whose answer sits in one field. */
+function locateAnswer(lineText: string, format: DatasetFormat): { start: number; end: number } | undefined {
+	const parsed = parseLine(lineText);
+	if (parsed.kind !== 'value' || !isJsonObject(parsed.value)) {
+		return undefined;
+	}
+	const record = parsed.value;
+	const lastAssistant = (turns: JsonValue | undefined, roleKey: string): number => {
+		if (!Array.isArray(turns)) {
+			return -1;
+		}
+		for (let index = turns.length - 1; index >= 0; index--) {
+			const turn = turns[index];
+			if (isJsonObject(turn) && typeof turn[roleKey] === 'string' && canonicalRole(turn[roleKey]) === 'assistant') {
+				return index;
+			}
+		}
+		return -1;
+	};
+	let path: (string | number)[] | undefined;
+	if (format === 'alpaca') {
+		path = ['output'];
+	} else if (format === 'prompt-completion') {
+		path = ['completion'];
+	} else if (format === 'openai-chat' && lastAssistant(record.messages, 'role') >= 0) {
+		path = ['messages', lastAssistant(record.messages, 'role'), 'content'];
+	} else if (format === 'sharegpt' && lastAssistant(record.conversations, 'from') >= 0) {
+		path = ['conversations', lastAssistant(record.conversations, 'from'), 'value'];
+	}
+	return path === undefined ? undefined : locatePath(lineText, path)?.value;
 }

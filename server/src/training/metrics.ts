@@ -78,6 +78,11 @@ export function twoProportionPValue(successesA: number, trialsA: number, success
 	return erfc(z / Math.SQRT2);
 }
 
+/** Two-sided p-value of a standard normal statistic `z`. */
+export function normalPValue(z: number): number {
+	return erfc(Math.abs(z) / Math.SQRT2);
+}
+
 /** Complementary error function (Numerical Recipes' erfcc, relative error below 1.2e-7). */
 function erfc(x: number): number {
 	const t = 1 / (1 + 0.5 * Math.abs(x));

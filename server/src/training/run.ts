@@ -4,11 +4,12 @@ import type { CancellationSignal, FieldMapping, Finding } from '../core/types';
 import { type BackendChoice, selectBackend } from './backend';
 import { findLabelIssues, type LabelIssue } from './confidentLearning';
 import { type CurvePoint, DEFAULT_CURVE_OPTIONS, gainPerDoubling, needsMoreData, overfittingEvidence } from './curves';
-import { DEFAULT_EXAMPLE_LIMITS, type TrainingData, trainingData, TrainingInputError } from './examples';
+import { DEFAULT_EXAMPLE_LIMITS, readTrainingInput, type TrainingData, trainingData, TrainingInputError } from './examples';
 import { FeatureSpace } from './features';
-import { insufficientDataFinding, labelIssueFinding, overfittingFinding, triggerFinding, underperformingGroupFinding } from './findings';
+import { type AnswerOutlier, insufficientDataFinding, labelIssueFinding, overfittingFinding, triggerFinding, underperformingGroupFinding } from './findings';
 import { type GroupMatcher, type GroupMetrics, groupMetrics, lexiconGroupMatcher } from './groups';
-import { evaluate, predictedClasses, type SetMetrics } from './metrics';
+import { evaluate, predictedClasses } from './metrics';
+import { type NextTokenSummary, runNextToken } from './nextToken';
 import { stratifiedFolds, stratifiedSplit, stratifiedSubsample } from './split';
 import { type EncodedSet, type EpochRecord, fit, type TrainOptions } from './train';
 import { confirmTriggers, type TriggerCandidateInput, type TriggerConfirmation } from './triggers';
@@ -16,7 +17,7 @@ import { confirmTriggers, type TriggerCandidateInput, type TriggerConfirmation }
 /**
  * One validation fine-tune, end to end: read the examples, split, train the proxy with early stopping, draw the
  * learning curve, compute out-of-fold probabilities for confident learning, score identity groups, confirm trigger
- * candidates, and turn it all into findings. Runs wherever it is called; the CLI calls it inside the training process.
+ * candidates, and turn it all into findings. Free-text answers go to the next-token proxy (nextToken.ts) instead. Runs wherever it is called; the CLI calls it inside the training process.
  */
 
 /** Everything a run can be told (the `tunelint train` options and their defaults). */
@@ -78,8 +79,20 @@ export interface RunHooks {
 	onProgress?(progress: TrainingProgress): void;
 }
 
-/** The result object of `tunelint train --format json` (and what a run directory stores). */
+/** Validation metrics; `macroF1` is null for the next-token proxy (its accuracy is per answer token). */
+export interface ValidationMetrics {
+	loss: number;
+	accuracy: number;
+	macroF1: number | null;
+}
+
+/**
+ * The result object of `tunelint train --format json` (and what a run directory stores). A free-text file trains the
+ * next-token proxy (`task: 'next-token'`): then `labels`, `labelIssues` and `triggers` are empty, loss and accuracy
+ * are per answer token, `answerOutliers` and `nextToken` are present, and groups carry `loss` instead of rates.
+ */
 export interface TrainingResult {
+	task: 'classification' | 'next-token';
 	file: string;
 	validationFile?: string;
 	backend: string;
@@ -89,11 +102,15 @@ export interface TrainingResult {
 	labelSource: 'label' | 'answer';
 	labels: string[];
 	records: { train: number; validation: number; skipped: number };
-	metrics: { train: { loss: number; accuracy: number }; validation: SetMetrics };
+	metrics: { train: { loss: number; accuracy: number }; validation: ValidationMetrics };
 	bestEpoch: number;
 	history: EpochRecord[];
 	learningCurve: CurvePoint[];
 	labelIssues: { line: number; given: string; suggested: string; probability: number; selfConfidence: number }[];
+	/** Next-token proxy only: answers with an outlying out-of-fold loss, highest first. */
+	answerOutliers?: AnswerOutlier[];
+	/** Next-token proxy only: the model's sizes. */
+	nextToken?: NextTokenSummary;
 	groups: GroupMetrics[];
 	triggers: TriggerConfirmation[];
 	findings: Finding[];
@@ -105,7 +122,11 @@ const LEARNING_CURVE_SHARES = [0.1, 0.25, 0.5, 1];
 /** Runs a validation fine-tune; throws TrainingInputError for unusable input and TrainingCancelled when cancelled. */
 export async function runValidation(input: RunInput, config: RunConfig, hooks: RunHooks = {}): Promise<TrainingResult> {
 	const started = Date.now();
-	const data = trainingData(input.train.text, input.train.file, input.fields, { ...DEFAULT_EXAMPLE_LIMITS, minPerClass: Math.max(2, config.folds) });
+	const read = readTrainingInput(input.train.text, input.train.file, input.fields, { ...DEFAULT_EXAMPLE_LIMITS, minPerClass: Math.max(2, config.folds) });
+	if (read.task === 'next-token') {
+		return runNextToken(input, read.data, config, hooks);
+	}
+	const data = read.data;
 	const external = input.validation === undefined ? undefined : validationData(input.validation, input.fields, data);
 	const split = external === undefined ? stratifiedSplit(data.classes, config.validationShare, config.seed) : { train: data.examples.map((_, index) => index), validation: [] };
 	const backend = await selectBackend(config.backend);
@@ -207,6 +228,7 @@ export async function runValidation(input: RunInput, config: RunConfig, hooks: R
 		findings.push(...triggers.filter((trigger) => trigger.confirmed).map(triggerFinding));
 
 		return {
+			task: 'classification',
 			file: input.train.file,
 			validationFile: input.validation?.file,
 			backend: backend.name,

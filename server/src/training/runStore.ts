@@ -6,7 +6,7 @@ import type { TrainingResult } from './run';
 /**
  * Saves a finished run under `<runs>/<id>/`: run.json (file, config, seed, backend, metrics, best epoch, timings),
  * history.json, learning-curve.json, findings.json (engine findings, 0-based, with their fixes), label-issues.json
- * (the ranked list), groups.json and triggers.json. The files are written into a hidden temporary directory that is
+ * (the ranked list), groups.json and triggers.json, and for the next-token proxy answer-outliers.json. The files are written into a hidden temporary directory that is
  * renamed into place at the end, so a crash or a cancel never leaves a partial run behind.
  */
 
@@ -22,7 +22,7 @@ export function saveRun(runsDirectory: string, result: TrainingResult, now = new
 	const base = `${stamp}-seed${result.seed}`;
 	const staging = fs.mkdtempSync(path.join(runsDirectory, `.partial-${base}-`));
 	try {
-		const { history, learningCurve, findings, labelIssues, groups, triggers, ...summary } = result;
+		const { history, learningCurve, findings, labelIssues, groups, triggers, answerOutliers, ...summary } = result;
 		const files: Record<string, unknown> = {
 			'run.json': summary,
 			'history.json': history,
@@ -31,6 +31,7 @@ export function saveRun(runsDirectory: string, result: TrainingResult, now = new
 			'label-issues.json': labelIssues,
 			'groups.json': groups,
 			'triggers.json': triggers,
+			...(answerOutliers === undefined ? {} : { 'answer-outliers.json': answerOutliers }),
 		};
 		for (const [name, content] of Object.entries(files)) {
 			fs.writeFileSync(path.join(staging, name), `${JSON.stringify(content, null, '\t')}\n`, { flag: 'wx' });

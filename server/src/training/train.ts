@@ -67,8 +67,8 @@ export class TrainingCancelled extends Error {
 }
 
 /** A trained model, its history, and the 1-based epoch whose weights it holds. */
-export interface FitResult {
-	model: ProxyModel;
+export interface FitResult<Model = ProxyModel> {
+	model: Model;
 	history: EpochRecord[];
 	bestEpoch: number;
 	stoppedEarly: boolean;
