@@ -35,8 +35,8 @@ export interface ComparableText {
  * normalised once however many rules and modes look at it.
  */
 export interface NormalizedRecord {
-	/** Each turn as `role: text`, text normalised (a user turn is not an assistant turn). */
-	turns: string[];
+	/** The role of each turn (a user turn is not an assistant turn); the whole record is compared as `role: text`. */
+	roles: string[];
 	/** The normalised text of each turn. */
 	texts: string[];
 	/** Turns before this index are the prompt; the turn at it, if any, is the final answer. */
@@ -52,7 +52,7 @@ export function normalizeRecord(content: RecordContent): NormalizedRecord {
 	const texts = content.turns.map((turn) => normalizeText(turn.content));
 	const last = content.turns[content.turns.length - 1];
 	return {
-		turns: content.turns.map((turn, index) => `${turn.role}: ${texts[index]}`),
+		roles: content.turns.map((turn) => turn.role),
 		texts,
 		promptEnd: last !== undefined && last.role === 'assistant' ? content.turns.length - 1 : content.turns.length,
 		rejected: content.rejected === undefined ? undefined : normalizeText(content.rejected),
@@ -85,7 +85,7 @@ function buildText(record: NormalizedRecord, mode: CompareMode): string {
 			return answer === '' && (record.rejected ?? '') === '' ? '' : record.rejected === undefined ? answer : `${answer}${FIELD_SEPARATOR}${record.rejected}`;
 		case 'whole': {
 			const empty = record.texts.every((text) => text === '') && (record.rejected ?? '') === '' && (record.label ?? '') === '';
-			const fields = [...record.turns];
+			const fields = record.texts.map((text, index) => `${record.roles[index]}: ${text}`);
 			if (record.rejected !== undefined) {
 				fields.push(`rejected: ${record.rejected}`);
 			}
