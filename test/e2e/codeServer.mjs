@@ -10,7 +10,8 @@ import { E2E_DIR } from './paths.mjs';
 /** The code-server launcher installed by scripts/setup-e2e.sh. */
 export const CODE_SERVER_BIN = join(E2E_DIR, 'code-server', 'node_modules', '.bin', 'code-server');
 
-const STARTUP_TIMEOUT_MS = 60_000;
+/** Generous: code-server loads VS Code's server from hundreds of files, slow on a loaded machine. */
+const STARTUP_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** User settings that keep first-run pages, tips and notifications from covering what the tests look at. */

@@ -8,6 +8,14 @@ import { chromium } from 'playwright-core';
 
 import { SCREENSHOT_DIR } from './paths.mjs';
 
+/**
+ * How long a step that a person would see at once (a menu, a hover, a saved file) may take on a loaded machine: the
+ * suite has to pass on two cores shared by six engineers, with a load of 20 at times.
+ */
+export const UI_TIMEOUT_MS = 60_000;
+/** Loading the workbench and the first language-server answers, which take longest on a loaded machine. */
+const STARTUP_TIMEOUT_MS = 120_000;
+
 /** Debian's Chromium; Playwright's own browser download is not reachable from our machines. */
 export const CHROMIUM_PATH = process.env.TUNELINT_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -34,14 +42,16 @@ export async function launchBrowser() {
  */
 export async function openWorkbench(browser, url, { waitForExplorer = true } = {}) {
 	const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+	// Every wait without a deadline of its own gets this one, not Playwright's 30 s.
+	context.setDefaultTimeout(UI_TIMEOUT_MS);
 	const page = await context.newPage();
 	const consoleLines = [];
 	page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
 	page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
-	await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
-	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+	await page.goto(url, { waitUntil: 'domcontentloaded', timeout: STARTUP_TIMEOUT_MS });
+	await page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
 	if (waitForExplorer) {
-		await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+		await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: STARTUP_TIMEOUT_MS });
 	}
 	return { page, context, consoleLines };
 }
@@ -84,7 +94,7 @@ export async function screenshot(page, name) {
  * `expectedCount` problems (or `timeoutMs` passes), and returns that file's rows as a person reads them.
  * @returns {Promise<Array<{ severity: string, message: string, source: string, code: string, line: number, column: number }>>}
  */
-export async function readProblems(page, fileName, { expectedCount, timeoutMs = 30_000 } = {}) {
+export async function readProblems(page, fileName, { expectedCount, timeoutMs = STARTUP_TIMEOUT_MS } = {}) {
 	await showProblemsPanel(page, fileName);
 	const readRows = () => page.locator('.markers-panel .monaco-list-row').evaluateAll((rows, wantedFile) => {
 		const problems = [];
@@ -187,14 +197,14 @@ export async function hoverSquiggle(page, line, severity) {
 			return { x: box.left, y: box.top + box.height / 2, width: box.width };
 		},
 		{ line, severity },
-		{ timeout: 15_000 },
+		{ timeout: UI_TIMEOUT_MS },
 	);
 	const target = await handle.jsonValue();
 	// Two moves inside the decoration: the editor starts its hover delay on a mouse move over it.
 	await page.mouse.move(target.x + 1, target.y);
 	await page.mouse.move(target.x + Math.min(target.width / 2, 12), target.y);
 	const hover = page.locator('.monaco-hover:not(.hidden) .hover-row').first();
-	await hover.waitFor({ timeout: 15_000 });
+	await hover.waitFor({ timeout: UI_TIMEOUT_MS });
 	return page.locator('.monaco-hover:not(.hidden)').first().innerText();
 }
 
@@ -202,7 +212,7 @@ export async function hoverSquiggle(page, line, severity) {
 export async function applyQuickFix(page, title) {
 	await page.keyboard.press('Control+.');
 	const rows = page.locator('.action-widget .monaco-list-row.action');
-	await rows.filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
+	await rows.filter({ hasText: title }).first().waitFor({ timeout: UI_TIMEOUT_MS });
 	// The menu lies under a pointer block while it opens, so choose like a keyboard user: arrow to the item, Enter.
 	const count = await rows.count();
 	for (let step = 0; step < count; step++) {
@@ -223,14 +233,18 @@ export async function saveActiveEditor(page) {
 	await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
 }
 
-/** Polls a file on disk until `predicate(content)` holds, and returns that content; throws after `timeoutMs`. */
-export async function waitForFileContent(path, predicate, timeoutMs = 10_000) {
+/**
+ * Polls a file on disk until `predicate(content)` holds, and returns that content; throws after `timeoutMs`.
+ * `whileWaiting`, if given, runs between polls (e.g. to save an editor once it shows unsaved changes).
+ */
+export async function waitForFileContent(path, predicate, timeoutMs = UI_TIMEOUT_MS, whileWaiting = async () => undefined) {
 	const deadline = Date.now() + timeoutMs;
 	let content = readFileSync(path);
 	while (!predicate(content)) {
 		if (Date.now() > deadline) {
 			throw new Error(`${path} did not reach the expected content within ${timeoutMs} ms; it holds:\n${content}`);
 		}
+		await whileWaiting();
 		await delay(100);
 		content = readFileSync(path);
 	}
@@ -242,7 +256,7 @@ export async function waitForFileContent(path, predicate, timeoutMs = 10_000) {
  * of extensions appear only once the extension host has registered them, so the menu is reopened until the item
  * is there or `timeoutMs` passes.
  */
-export async function runExplorerContextCommand(page, fileName, title, timeoutMs = 60_000) {
+export async function runExplorerContextCommand(page, fileName, title, timeoutMs = STARTUP_TIMEOUT_MS) {
 	const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
 	const menu = page.locator('.context-view .monaco-menu');
 	const wanted = menu.locator('.action-item', { hasText: title }).first();
@@ -418,4 +432,21 @@ export async function waitForCanvasColors(frame, selector, colorVariables, timeo
 		return painted > 0 && colored.every((count) => count > 0) ? { painted, colored } : undefined;
 	}, { selector, colorVariables }, { timeout: timeoutMs });
 	return handle.jsonValue();
+}
+
+/**
+ * Waits until a frame has painted twice more (two animation frames), so that a screenshot taken next shows what its
+ * canvases hold: a webview is a frame of its own, composited separately from the workbench, and lags behind it on a
+ * loaded machine. An animation frame only comes while the frame is visible, hence the deadline.
+ */
+export async function waitForFramePaint(frame, timeoutMs = UI_TIMEOUT_MS) {
+	let timer;
+	const deadline = new Promise((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`the frame ${frame.url()} did not paint within ${timeoutMs} ms`)), timeoutMs);
+	});
+	try {
+		await Promise.race([frame.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))), deadline]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
