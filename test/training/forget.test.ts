@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { defaultSettings } from '../../server/src/core/settings';
+import { ForgetModel } from '../../server/src/training/forget/model';
 import { DEFAULT_FORGET_OPTIONS, probeForgetting } from '../../server/src/training/forget/probe';
 import { seededRandom } from '../../server/src/training/random';
 
@@ -45,5 +46,36 @@ void describe('forgetting probe on a synthetic pair (shared vocabulary, unrelate
 			assert.ok(row(method, share) > plain + 0.05, `${method} should retain more than plain: ${table}`);
 		}
 		assert.deepEqual(report.rows.filter((candidate) => candidate.method === 'replay').map((candidate) => candidate.params.share), DEFAULT_FORGET_OPTIONS.replayShares);
+	});
+});
+
+void describe('forgetting model gradients', () => {
+	void it('an SGD step moves every encoder weight (embedding rows, dense layer, biases) by −lr × the finite-difference gradient', () => {
+		const model = new ForgetModel(6, 4, seededRandom(3));
+		model.addHead('base', 3);
+		const vector = { indices: Int32Array.from([1, 4]), values: Float32Array.from([0.8, 0.6]) };
+		const other = { indices: Int32Array.from([0, 4]), values: Float32Array.from([0.6, 0.8]) };
+		// Give the head non-zero weights first, so the gradient reaches the encoder.
+		for (let i = 0; i < 10; i++) {
+			model.step('base', vector, 0, 0.3);
+			model.step('base', other, 1, 0.3);
+		}
+		const loss = (candidate: ForgetModel): number => -Math.log(candidate.probabilities('base', vector)[2]);
+		const touched = [...[1, 4].flatMap((row) => [0, 1, 2, 3].map((j) => row * 4 + j)), ...Array.from({ length: 4 * 4 + 4 }, (_, k) => 6 * 4 + k)];
+		const numeric = touched.map((i) => {
+			const plus = model.clone();
+			const minus = model.clone();
+			plus.encoder[i] += 1e-3;
+			minus.encoder[i] -= 1e-3;
+			return (loss(plus) - loss(minus)) / 2e-3;
+		});
+		const stepped = model.clone();
+		const learningRate = 1e-3;
+		stepped.step('base', vector, 2, learningRate);
+		touched.forEach((i, k) => {
+			const analytic = (model.encoder[i] - stepped.encoder[i]) / learningRate;
+			assert.ok(Math.abs(analytic - numeric[k]) < 2e-4 + 0.02 * Math.abs(numeric[k]), `weight ${i}: step ${analytic}, finite difference ${numeric[k]}`);
+		});
+		assert.ok(numeric.some((value) => Math.abs(value) > 1e-3), 'the check is not vacuous');
 	});
 });
