@@ -156,7 +156,8 @@ export function answerOutlierFinding(lineText: string, line: number, format: Dat
 	const message = `Unusual answer: its loss under the next-token proxy is ${outlier.loss.toFixed(2)} nats per token against a median of ${medianLoss.toFixed(2)} (robust z = ${outlier.z.toFixed(1)}, out-of-fold; ${percent(outlier.unknownShare)} of its words are unknown to the model; rank ${rank}). Check that it is a real answer to its prompt.`;
 	const span = locateAnswer(lineText, format);
 	const range = span === undefined ? { line, column: 0, endLine: line, endColumn: lineText.length } : { line, column: span.start, endLine: line, endColumn: span.end };
-	return { ruleId: 'answer-outlier', severity: 'warning', message, scope: 'line', range, data: { ...outlier, medianLoss, rank } };
+	// The line's hash lets the editor show the finding on its line while the line is unchanged (server/src/lsp/runFindings.ts).
+	return { ruleId: 'answer-outlier', severity: 'warning', message, scope: 'line', range, data: { ...outlier, medianLoss, rank, lineHash: lineTextHash(lineText) } };
 }
 
 /** The span of the final answer's value in a record's line, for the formats whose answer sits in one field. */
