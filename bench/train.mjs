@@ -6,15 +6,19 @@
 // 2. Label errors: 5 % of labels flipped (seeded); F1 of `label-issue` (targets 0.35 and 0.65). Reference: our confident
 //    learning over scikit-learn's 5-fold out-of-fold probabilities of the same flipped file.
 // 3. Reproducibility: the same seed and backend give the same metrics.
-// BENCH_TRAIN_ONLY=sst2 or agnews runs one dataset; BENCH_BACKEND picks the backend (default auto).
+// 4. The next-token proxy for free-text answers (instruct/llamafactory_alpaca_en_demo): time, validation loss and
+//    token accuracy of the main fit (no folds, no learning curve), against the add-one unigram model over the same
+//    vocabulary (the proxy's starting point) measured in the same run.
+// BENCH_TRAIN_ONLY=sst2, agnews or alpaca runs one dataset; BENCH_BACKEND picks the backend (default auto).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BENCH_DIR, ROOT } from './lib.mjs';
+import { BENCH_DIR, reportFigure, ROOT } from './lib.mjs';
 
 const DATASETS = path.join(ROOT, '..', 'shared', 'datasets', 'classification');
+const FREE_TEXT = path.join(ROOT, '..', 'shared', 'datasets', 'instruct', 'llamafactory_alpaca_en_demo.jsonl');
 const PYTHON = '/usr/bin/python3';
 const TASKS = [
 	{ name: 'sst2', train: 'sst2_train', test: 'sst2_test', target: 0.8, f1Target: 0.35, guide: { accuracy: 0.806, seconds: 1.6, f1: 0.32 } },
@@ -40,7 +44,9 @@ export { evaluate } from './server/src/training/metrics';
 export { stratifiedSplit } from './server/src/training/split';
 export { findLabelIssues } from './server/src/training/confidentLearning';
 export { runValidation, DEFAULT_RUN_CONFIG } from './server/src/training/run';
-export { seededRandom } from './server/src/training/random';`,
+export { seededRandom } from './server/src/training/random';
+export { readTrainingInput } from './server/src/training/examples';
+export { buildVocabulary, tokenizeExamples, END_ID, UNKNOWN_ID } from './server/src/training/nextTokenData';`,
 			resolveDir: ROOT,
 			loader: 'ts',
 		},
@@ -188,4 +194,60 @@ if (task !== undefined) {
 	failed ||= !same;
 	console.log(`\nreproducibility (${task.name}, seed ${training.DEFAULT_RUN_CONFIG.seed}, ${backend.name}): ${same ? 'identical metrics' : `DIFFERENT: ${first.validation.valLoss} vs ${second.validation.valLoss}`}`);
 }
+if (process.env.BENCH_TRAIN_ONLY === undefined || process.env.BENCH_TRAIN_ONLY === 'alpaca') {
+	await nextTokenFigure(training);
+}
 process.exitCode = failed ? 1 : 0;
+
+/** The validation loss per answer token of the add-one unigram model over the proxy's vocabulary (with the same `<unk>` spread). */
+function unigramLoss(training, data, config) {
+	const split = training.stratifiedSplit(new Int32Array(data.examples.length), config.validationShare, config.seed);
+	const tokenized = training.tokenizeExamples(data.examples);
+	const vocabulary = training.buildVocabulary(split.train.map((index) => tokenized[index].answer));
+	const idOf = (word) => vocabulary.ids.get(word) ?? training.UNKNOWN_ID;
+	const counts = new Float64Array(vocabulary.words.length).fill(1);
+	for (const index of split.train) {
+		tokenized[index].answer.forEach((word) => counts[idOf(word)]++);
+		counts[training.END_ID]++;
+	}
+	const total = counts.reduce((sum, count) => sum + count, 0);
+	let loss = 0;
+	let tokens = 0;
+	for (const index of split.validation) {
+		for (const id of [...tokenized[index].answer.map(idOf), training.END_ID]) {
+			loss -= Math.log(counts[id] / total) - (id === training.UNKNOWN_ID ? Math.log(vocabulary.unknownTypes) : 0);
+			tokens++;
+		}
+	}
+	return loss / tokens;
+}
+
+async function nextTokenFigure(training) {
+	if (!existsSync(FREE_TEXT)) {
+		console.log(`\nnext-token proxy skipped: ${FREE_TEXT} is absent`);
+		return;
+	}
+	const text = readFileSync(FREE_TEXT, 'utf8');
+	const config = { ...training.DEFAULT_RUN_CONFIG, folds: 0, learningCurve: false };
+	const started = performance.now();
+	const cpuStart = process.cpuUsage();
+	const result = await training.runValidation({ train: { file: FREE_TEXT, text }, fields }, config);
+	const seconds = (performance.now() - started) / 1000;
+	const cpuUsed = process.cpuUsage(cpuStart);
+	const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
+	const input = training.readTrainingInput(text, FREE_TEXT, fields);
+	const unigram = unigramLoss(training, input.data, config);
+	const { train, validation } = result.metrics;
+	console.log('\n| free-text file | backend | train loss / token acc | validation loss / token acc | unigram validation loss | CPU s (wall) | best epoch / epochs |');
+	console.log('|---|---|---|---|---|---|---|');
+	console.log(`| alpaca_en_demo (${result.records.train}+${result.records.validation} records) | ${result.backend} | ${fixed(train.loss)} / ${fixed(train.accuracy)} | ${fixed(validation.loss)} / ${fixed(validation.accuracy)} | ${fixed(unigram)} | ${fixed(cpu, 1)} (${fixed(seconds, 1)}) | ${result.bestEpoch} / ${result.history.length} |`);
+	reportFigure({
+		measure: `next-token proxy on alpaca_en_demo (${result.backend}): validation loss per answer token (token accuracy ${fixed(validation.accuracy)}, ${fixed(cpu, 1)} CPU s, ${fixed(seconds, 1)} s wall)`,
+		value: validation.loss,
+		unit: 'nats',
+		reference: `add-one unigram model over the same vocabulary, ${fixed(unigram)} nats`,
+		ratio: validation.loss / unigram,
+		target: 'below the unigram model',
+		met: validation.loss < unigram,
+	});
+}
