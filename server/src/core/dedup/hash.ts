@@ -64,3 +64,24 @@ export function hashString53(text: string): number {
 	}
 	return (fmix32(high ^ length) & 0x1fffff) * 0x100000000 + fmix32(low ^ length);
 }
+
+/**
+ * A 53-bit hash like `hashString53` at half its cost (each of the two lanes mixes one word per four code units):
+ * for hashes kept in memory only, such as the duplicate rules' keys of every record. Never persist it;
+ * `hashString53` is the stable one.
+ */
+export function hashText53(text: string): number {
+	let high = SEED_HIGH;
+	let low = SEED_LOW;
+	const length = text.length;
+	let i = 0;
+	for (; i + 3 < length; i += 4) {
+		high = mixWord(high, text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16));
+		low = mixWord(low, text.charCodeAt(i + 2) | (text.charCodeAt(i + 3) << 16));
+	}
+	for (; i < length; i++) {
+		high = mixWord(high, text.charCodeAt(i));
+		low = mixWord(low, text.charCodeAt(i) ^ 0x5bd1e995);
+	}
+	return (fmix32(high ^ length) & 0x1fffff) * 0x100000000 + fmix32(low ^ length);
+}

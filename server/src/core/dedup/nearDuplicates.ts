@@ -99,8 +99,44 @@ export class BandKeyHasher {
 		for (let band = 0; band < this.banding.bands; band++) {
 			out[offset + band * stride] = this.keys[band];
 		}
+		this.lastText = text;
 		return true;
 	}
+
+	/** How many bytes `writeSketch` writes: one per MinHash bin. */
+	get sketchBytes(): number {
+		return this.signature.length;
+	}
+
+	/**
+	 * Writes the low byte of each MinHash bin of `text` (b-bit minwise hashing): a compact sketch from which
+	 * `sketchSimilarity` estimates the Jaccard similarity of two texts. Free right after `write` of the same text.
+	 */
+	writeSketch(text: string, out: Uint8Array, offset: number): void {
+		if (text !== this.lastText && !this.write(text, this.keys, 0, 1)) {
+			out.fill(0, offset, offset + this.signature.length);
+			return;
+		}
+		for (let bin = 0; bin < this.signature.length; bin++) {
+			out[offset + bin] = this.signature[bin] & 0xff;
+		}
+	}
+
+	private lastText: string | undefined;
+}
+
+/**
+ * The Jaccard similarity estimated from two b-bit sketches of `bins` bytes: bins agree with probability
+ * J + (1 − J) / 256, so the agreement rate is corrected for chance agreement of the low bytes.
+ */
+export function sketchSimilarity(a: Uint8Array, offsetA: number, b: Uint8Array, offsetB: number, bins: number): number {
+	let equal = 0;
+	for (let bin = 0; bin < bins; bin++) {
+		if (a[offsetA + bin] === b[offsetB + bin]) {
+			equal++;
+		}
+	}
+	return Math.max(0, (equal / bins - 1 / 256) / (1 - 1 / 256));
 }
 
 /**

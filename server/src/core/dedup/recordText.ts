@@ -5,7 +5,7 @@
 
 import type { RecordContent } from '../content';
 import type { LineInput } from '../rule';
-import { hashString53 } from './hash';
+import { hashText53 } from './hash';
 import { BandKeyHasher, DEFAULT_NEAR_DUPLICATE_OPTIONS, type NearDuplicateOptions } from './nearDuplicates';
 import { FIELD_SEPARATOR, normalizeText } from './normalize';
 import { jaccard, shingleSet, type ShingleOptions } from './shingles';
@@ -70,7 +70,7 @@ export function textOf(record: NormalizedRecord, mode: CompareMode): ComparableT
 	let comparable = record.modes[mode];
 	if (comparable === undefined) {
 		const text = buildText(record, mode);
-		comparable = text === '' ? null : { text, hash: hashString53(text) };
+		comparable = text === '' ? null : { text, hash: hashText53(text) };
 		record.modes[mode] = comparable;
 	}
 	return comparable ?? undefined;

@@ -1,5 +1,5 @@
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
-import { hashString53 } from '../dedup/hash';
+import { hashText53 } from '../dedup/hash';
 import { FIELD_SEPARATOR } from '../dedup/normalize';
 import { NumberMap } from '../dedup/numberMap';
 import { normalizedRecord, textOf } from '../dedup/recordText';
@@ -158,8 +158,8 @@ function claimOfContent(entry: LineEntry): Claim | undefined {
 	const answer = record.promptEnd < record.texts.length ? record.texts[record.promptEnd] : '';
 	if (record.label !== undefined && content.label !== undefined) {
 		// A KTO record labels a (prompt, completion) pair; a classification record labels its text.
-		const input = answer === '' ? (prompt?.hash ?? hashString53('')) : hashString53(`${promptText}${FIELD_SEPARATOR}${answer}`);
-		return { kind: 'label', length, input, output: hashString53(record.label) };
+		const input = answer === '' ? (prompt?.hash ?? hashText53('')) : hashText53(`${promptText}${FIELD_SEPARATOR}${answer}`);
+		return { kind: 'label', length, input, output: hashText53(record.label) };
 	}
 	if (prompt === undefined) {
 		return undefined;
@@ -169,14 +169,14 @@ function claimOfContent(entry: LineEntry): Claim | undefined {
 			kind: 'preference',
 			length,
 			input: prompt.hash,
-			output: hashString53(`${promptText}${FIELD_SEPARATOR}${answer}${FIELD_SEPARATOR}${record.rejected}`),
-			swapped: hashString53(`${promptText}${FIELD_SEPARATOR}${record.rejected}${FIELD_SEPARATOR}${answer}`),
+			output: hashText53(`${promptText}${FIELD_SEPARATOR}${answer}${FIELD_SEPARATOR}${record.rejected}`),
+			swapped: hashText53(`${promptText}${FIELD_SEPARATOR}${record.rejected}${FIELD_SEPARATOR}${answer}`),
 		};
 	}
 	if (answer === '') {
 		return undefined;
 	}
-	return { kind: 'answer', length, input: prompt.hash, output: hashString53(answer) };
+	return { kind: 'answer', length, input: prompt.hash, output: hashText53(answer) };
 }
 
 /** The label, or the start of the answer (the chosen one for preference pairs), for messages; built only when shown. */

@@ -2,7 +2,8 @@ import { probabilityCurve } from '../dedup/lsh';
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
 import { NumberMap } from '../dedup/numberMap';
 import { clusterSteps, type NearDuplicateResult } from '../dedup/nearDuplicates';
-import { holderSimilarity, LineFeatures, nearDuplicateOptions, type ComparableText, type ShingleSetHolder } from '../dedup/recordText';
+import { DEFAULT_RETAINED_TEXT_CHARS, StreamedSlots } from '../dedup/streamedSlots';
+import { comparableText, holderSimilarity, LineFeatures, nearDuplicateOptions, type ComparableText, type ShingleSetHolder } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule } from '../rule';
 import { compareMode } from './duplicate-exact';
 
@@ -12,7 +13,9 @@ const MAX_LISTED_MEMBERS = 20;
 /**
  * Records that are almost the same (one word changed, a typo fixed, a number swapped): MinHash signatures of character
  * 5-grams, LSH banding for candidates, exact Jaccard similarity to confirm them, clusters as connected components.
- * Exact copies are left to `duplicate-exact`; each distinct text takes part once.
+ * Exact copies are left to `duplicate-exact`; each distinct text takes part once. On huge files (past
+ * `retainedTextChars` characters of normalised text in one run) the later records are confirmed by similarity
+ * estimated from b-bit MinHash sketches, which bounds memory; the summary finding says how many.
  */
 export const duplicateNear: FileRule = {
 	kind: 'file',
@@ -27,47 +30,39 @@ export const duplicateNear: FileRule = {
 		const hasher = features.hasher;
 		const bands = hasher.banding.bands;
 		const tag = `${mode}:${JSON.stringify(options)}`;
-		// One slot per distinct text: its features (normalised text, shingle-set holder, bucket keys), first line and
-		// line length.
+		// One slot per distinct text, with its first line and line length. The editor (a rule memory) keeps each slot's
+		// features object (normalised text, shingle-set holder, bucket keys: all memoised on the line), so that the
+		// next lint can reuse this one's clustering; a one-off lint keeps them compactly (see StreamedSlots).
 		const seen = new NumberMap();
 		const slots: NearFeatures[] = [];
+		const streamed = memory === undefined ? new StreamedSlots(hasher, ruleOptions.number('retainedTextChars', DEFAULT_RETAINED_TEXT_CHARS)) : undefined;
 		const lines: number[] = [];
 		const lengths: number[] = [];
-		// A one-off lint (no memory) copies each record's bucket keys here as it streams past and lets the line drop
-		// them, so a file of millions of records keeps 4 bytes per band per record, not an array per record.
-		let streamedKeys = memory === undefined ? new Uint32Array(1024 * bands) : undefined;
 		return {
 			add(entry) {
-				const line = features.features(entry);
+				// A one-off run hashes the line straight into its compact storage; the editor memoises keys on the line.
+				const line = streamed === undefined ? features.features(entry) : comparableText(entry, mode);
 				if (line === undefined || seen.get(line.hash) !== -1) {
 					return;
 				}
-				const slot = slots.length;
-				seen.set(line.hash, slot);
-				slots.push(line);
+				seen.set(line.hash, lines.length);
 				lines.push(entry.line);
 				lengths.push(entry.parsed.text.length);
-				if (streamedKeys !== undefined) {
-					if ((slot + 1) * bands > streamedKeys.length) {
-						// Growing by half (not doubling) keeps the momentary copy small on files of millions of records.
-						const grown = new Uint32Array(Math.ceil((streamedKeys.length * 1.5) / bands) * bands);
-						grown.set(streamedKeys);
-						streamedKeys = grown;
-					}
-					for (let band = 0; band < bands; band++) {
-						streamedKeys[slot * bands + band] = line.keys[band];
-					}
-					(line as ComparableText).keys = undefined;
+				if (streamed === undefined) {
+					slots.push(line as NearFeatures);
+				} else {
+					streamed.add(line.text);
 				}
 			},
 			async finish(_summary, control) {
 				const previous = memory?.kept as KeptClusters | undefined;
 				let kept = previous !== undefined && previous.tag === tag ? reuseClusters(previous, slots, bands) : undefined;
 				if (kept === undefined) {
-					const count = slots.length;
-					const keys = streamedKeys?.subarray(0, count * bands) ?? keysOf(slots, bands);
+					const count = lines.length;
+					const keys = streamed?.bucketKeys() ?? keysOf(slots, bands);
 					const shared = new Uint8Array(count);
-					const steps = clusterSteps(keys, new Uint8Array(count).fill(1), hasher.banding, holderSimilarity(slots, options.shingles), options, shared);
+					const similarity = streamed?.similarity(options.shingles) ?? holderSimilarity(slots, options.shingles);
+					const steps = clusterSteps(keys, new Uint8Array(count).fill(1), hasher.banding, similarity, options, shared);
 					let step = steps.next();
 					while (step.done !== true) {
 						await control.pause();
@@ -130,11 +125,14 @@ export const duplicateNear: FileRule = {
 						});
 					}
 				});
+				// Past the text budget of a one-off run, candidates are confirmed by estimated similarity: say so.
+				const estimated = streamed?.estimated ?? 0;
+				const estimatedNote = estimated === 0 ? '' : ` ${plural(estimated, 'record')} past the memory budget for exact comparison were confirmed by estimated similarity (${hasher.sketchBytes}-bin sketches).`;
 				if (flagged > 0) {
 					drafts.push({
-						message: `${plural(flagged, 'near duplicate')} in ${plural(result.clusters.length, 'cluster')} (Jaccard ≥ ${options.threshold}; ${hasher.banding.bands} bands × ${hasher.banding.rows} rows, ${curveText}).`,
+						message: `${plural(flagged, 'near duplicate')} in ${plural(result.clusters.length, 'cluster')} (Jaccard ≥ ${options.threshold}; ${hasher.banding.bands} bands × ${hasher.banding.rows} rows, ${curveText}).${estimatedNote}`,
 						severity: 'info',
-						data: { nearDuplicates: flagged, clusters: result.clusters.length, candidatesChecked: result.candidatesChecked, bands: hasher.banding.bands, rows: hasher.banding.rows, probabilityCurve: curve },
+						data: { nearDuplicates: flagged, clusters: result.clusters.length, candidatesChecked: result.candidatesChecked, bands: hasher.banding.bands, rows: hasher.banding.rows, probabilityCurve: curve, ...(estimated === 0 ? {} : { estimatedRecords: estimated }) },
 					});
 				}
 				return drafts;
