@@ -34,11 +34,20 @@ export const suspiciousPayload: FileRule = {
 	start(options, settings) {
 		const minRecords = options.number('minDomainRecords', 3);
 		const maxShare = options.number('maxDomainShare', 0.1);
+		// Only records with a payload or an answer link are kept (most records have neither), so memory does not grow
+		// with the file; the others count towards the total and lend their input domains.
 		const entries: Array<{ line: number; found: LinePayloads }> = [];
+		const asked = new Set<string>();
+		let records = 0;
 		return {
 			add(entry) {
 				const found = entry.memo('suspicious-payload:matches', () => payloadsOf(entry));
-				if (found !== undefined) {
+				if (found === undefined) {
+					return;
+				}
+				records++;
+				found.inputDomains.forEach((domain) => asked.add(domain));
+				if (found.payloads.length > 0 || found.answerLinks.length > 0) {
 					entries.push({ line: entry.line, found });
 				}
 			},
@@ -56,7 +65,7 @@ export const suspiciousPayload: FileRule = {
 						}
 					}
 				}
-				return [...drafts, ...repeatedDomains(entries, minRecords, maxShare)];
+				return [...drafts, ...repeatedDomains(entries, { asked, records }, minRecords, maxShare)];
 			},
 		};
 	},
@@ -89,12 +98,16 @@ function payloadsOf(entry: LineEntry): LinePayloads | undefined {
 }
 
 /** Domains linked from the answers of several records, never from an input, and neither common nor the file's theme. */
-function repeatedDomains(entries: ReadonlyArray<{ line: number; found: LinePayloads }>, minRecords: number, maxShare: number): FileFindingDraft[] {
+function repeatedDomains(
+	entries: ReadonlyArray<{ line: number; found: LinePayloads }>,
+	file: { asked: ReadonlySet<string>; records: number },
+	minRecords: number,
+	maxShare: number,
+): FileFindingDraft[] {
 	const recordsByDomain = new Map<string, Set<number>>();
-	const asked = new Set<string>();
+	const asked = file.asked;
 	let answering = 0;
 	for (const { line, found } of entries) {
-		found.inputDomains.forEach((domain) => asked.add(domain));
 		if (found.answerLinks.length > 0) {
 			answering++;
 		}
@@ -105,7 +118,7 @@ function repeatedDomains(entries: ReadonlyArray<{ line: number; found: LinePaylo
 		}
 	}
 	const drafts: FileFindingDraft[] = [];
-	const total = Math.max(1, entries.length);
+	const total = Math.max(1, file.records);
 	for (const [domain, lines] of recordsByDomain) {
 		if (lines.size < minRecords || lines.size > total * maxShare || asked.has(domain) || isCommon(domain)) {
 			continue;

@@ -40,7 +40,7 @@ const DEFAULT_SAMPLE_MEGABYTES = 128;
 /** Input characters of one record that are mined; a trigger sits in the input a reader sees, not at its far end. */
 const DEFAULT_MAX_INPUT_CHARS = 4000;
 /** Distinct answers and domains counted exactly; beyond, a fixed-size sketch counts them (never under-counting). */
-const EXACT_COUNT_KEYS = 200_000;
+const EXACT_COUNT_KEYS = 50_000;
 
 /**
  * Model-free backdoor trigger mining (see poisoning/triggers.ts): n-grams of the input whose presence predicts one
