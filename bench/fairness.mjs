@@ -6,7 +6,7 @@ import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BENCH_DIR, measureNode, ROOT } from './lib.mjs';
+import { BENCH_DIR, measureNode, reportFigure, ROOT } from './lib.mjs';
 
 const megabytes = Number(process.env.BENCH_FAIRNESS_MB ?? 100);
 const file = path.join(BENCH_DIR, `fairness-chat-${megabytes}mb.jsonl`);
@@ -98,6 +98,7 @@ async function matcherBenchmark() {
 		const reference = timeBest(5, () => texts.reduce((count, text) => count + dixon.filter((pattern) => pattern.test(text)).length, 0));
 		const matcher = timeBest(5, () => texts.reduce((count, text) => count + matchGroups(text).length, 0));
 		console.log(`| ${label} | ${megaChars.toFixed(2)} | ${reference.seconds.toFixed(3)} | ${matcher.seconds.toFixed(3)} | ${(megaChars / matcher.seconds).toFixed(1)} | ${(reference.seconds / matcher.seconds).toFixed(2)} | ${matcher.result} |`);
+		reportFigure({ measure: `matchGroups on ${label}: speed ratio`, value: reference.seconds / matcher.seconds, reference: `50 Dixon regexes ${reference.seconds.toFixed(3)} s; matcher ${matcher.seconds.toFixed(3)} s`, ratio: reference.seconds / matcher.seconds });
 	}
 }
 
@@ -115,6 +116,8 @@ async function ruleBenchmark() {
 	console.log(`| reference: readline + JSON.parse | ${reference.seconds.toFixed(1)} | ${(size / reference.seconds).toFixed(1)} | 1.00 | ${reference.peakMb.toFixed(0)} |`);
 	const status = fairness.code === 0 || fairness.code === 1 ? '' : ` (exit ${fairness.code})`;
 	console.log(`| check --category fairness${status} | ${fairness.seconds.toFixed(1)} | ${(size / fairness.seconds).toFixed(1)} | ${(reference.seconds / fairness.seconds).toFixed(2)} | ${fairness.peakMb.toFixed(0)} |`);
+	reportFigure({ measure: `check --category fairness on ${size.toFixed(0)} MB: speed ratio${status}`, value: reference.seconds / fairness.seconds, reference: `readline + JSON.parse loop ${reference.seconds.toFixed(1)} s; this run ${fairness.seconds.toFixed(1)} s`, ratio: reference.seconds / fairness.seconds });
+	reportFigure({ measure: `check --category fairness on ${size.toFixed(0)} MB: peak RSS${status}`, value: fairness.peakMb, unit: 'MB', reference: `reference loop ${reference.peakMb.toFixed(0)} MB`, ratio: fairness.peakMb / reference.peakMb });
 }
 
 await matcherBenchmark();

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BENCH_DIR, ROOT } from './lib.mjs';
+import { BENCH_DIR, reportFigure, ROOT } from './lib.mjs';
 
 const DATASETS = path.join(ROOT, '..', 'shared', 'datasets', 'classification');
 const PAIRS = [['sst2_train', 'tweeteval_hate_train'], ['agnews_dev', 'tweeteval_emotion_train']];
@@ -46,5 +46,6 @@ for (const [base, target] of PAIRS) {
 		const retention = reports.map((report) => report.rows[index].retention);
 		const difference = mean(retention) - plain;
 		console.log(`| ${row.method} | ${describe(row)} | ${mean(retention).toFixed(3)} ± ${sd(retention).toFixed(3)} | ${index === 0 ? '–' : `${difference >= 0 ? '+' : ''}${difference.toFixed(3)}`} | ${retention.map((value) => value.toFixed(3)).join(' ')} | ${mean(reports.map((report) => report.rows[index].baseAfter)).toFixed(3)} | ${mean(reports.map((report) => report.rows[index].newTask)).toFixed(3)} |`);
+		reportFigure({ measure: `${base} → ${target}, ${row.method} (${describe(row)}): retention`, value: mean(retention), reference: index === 0 ? undefined : `plain fine-tune ${plain.toFixed(3)} in the same run`, ratio: index === 0 ? undefined : mean(retention) / plain });
 	});
 }

@@ -3,7 +3,7 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { BENCH_DIR, measureNode, ROOT } from './lib.mjs';
+import { BENCH_DIR, measureNode, reportFigure, ROOT } from './lib.mjs';
 
 const megabytes = Number(process.env.BENCH_MB ?? 300);
 const file = path.join(BENCH_DIR, `chat-${megabytes}mb.jsonl`);
@@ -68,5 +68,8 @@ for (const [label, args] of runs) {
 	const ratio = reference.seconds / result.seconds;
 	const status = result.code === null ? ` (stopped after ${LIMIT_SECONDS} s, unfinished)` : result.code === 0 || result.code === 1 ? '' : ` (exit ${result.code})`;
 	console.log(`| ${label}${status} | ${result.seconds.toFixed(1)} | ${(size / result.seconds).toFixed(1)} | ${ratio.toFixed(2)} | ${result.peakMb.toFixed(0)} |`);
+	const format = label.includes('format');
+	reportFigure({ measure: `${label} on ${size.toFixed(0)} MB: speed ratio${status}`, value: ratio, reference: `readline + JSON.parse loop ${reference.seconds.toFixed(1)} s; this run ${result.seconds.toFixed(1)} s`, ratio, target: format ? '≥ 0.40' : undefined, met: format ? ratio >= 0.4 : undefined });
+	reportFigure({ measure: `${label} on ${size.toFixed(0)} MB: peak RSS${status}`, value: result.peakMb, unit: 'MB', reference: `reference loop ${reference.peakMb.toFixed(0)} MB`, ratio: result.peakMb / reference.peakMb, target: format ? '< 300 MB' : undefined, met: format ? result.peakMb < 300 : undefined });
 }
 console.log('\nTargets (issue 2): `--category format` at least 0.40 of the reference speed, peak RSS under 300 MB.');

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { ROOT } from './lib.mjs';
+import { reportFigure, ROOT } from './lib.mjs';
 
 const DATASETS = process.env.TUNELINT_SHARED_DATASETS ?? path.join(ROOT, '..', 'shared', 'datasets');
 const QUICK = process.env.BENCH_POISON_QUICK === '1';
@@ -85,6 +85,8 @@ if (!existsSync(DATASETS)) {
 				const { recall, precision } = score(flaggedLines(findings, 'trigger-candidate'), new Set(planted.planted));
 				const found = findings.find((f) => f.scope === 'file')?.data?.candidates?.map((c) => c.ngram).join(', ') ?? '-';
 				rows.push([path.basename(file), attack, seed, `"${planted.trigger}"`, planted.planted.length, found, pct(recall), pct(precision), seconds.toFixed(1)]);
+				reportFigure({ measure: `trigger-candidate recall, ${path.basename(file)} ${attack} seed ${seed} (1% planted)`, value: recall, reference: `${planted.planted.length} planted records`, target: '1.0', met: recall === 1 });
+				reportFigure({ measure: `trigger-candidate precision, ${path.basename(file)} ${attack} seed ${seed}`, value: precision, reference: `${planted.planted.length} planted records`, target: '1.0', met: precision === 1 });
 			}
 		}
 	}
@@ -146,6 +148,7 @@ if (!existsSync(DATASETS)) {
 			cleanCount += base.length - chosen.length;
 		}
 		rows.push([name, texts.length, pct(found / texts.length), pct(falsePositives / cleanCount)]);
+		reportFigure({ measure: `prompt-injection recall, ${name} appended to 3% of alpaca inputs`, value: found / texts.length, reference: `clean lines flagged ${pct(falsePositives / cleanCount)}` });
 	}
 	table(`prompt-injection: attacks appended to the input of 3% of alpaca_data_cleaned_first1000 (clean file alone: ${clean.size} of ${base.length} lines flagged)`, ['attack texts', 'count', 'recall', 'clean lines flagged'], rows);
 }
@@ -164,6 +167,7 @@ if (!existsSync(DATASETS)) {
 	});
 	const { findings } = await lint(lines, ['hidden-unicode']);
 	const { recall, precision } = score(flaggedLines(findings, 'hidden-unicode'), new Set(chosen));
+	reportFigure({ measure: 'hidden-unicode recall, tag payloads in 1% of answers', value: recall, reference: `precision ${pct(precision)}` });
 	table('hidden-unicode: tag-character payloads in 1% of llamafactory_alpaca_en_demo answers', ['planted', 'recall', 'precision'], [[chosen.length, pct(recall), pct(precision)]]);
 }
 
@@ -200,6 +204,7 @@ if (!existsSync(DATASETS)) {
 	for (const rule of POISONING) {
 		const { seconds } = await lint(lines, [rule]);
 		rows.push([rule, seconds.toFixed(2), `${(seconds / reference).toFixed(0)}×`]);
+		reportFigure({ measure: `${rule} on agnews_dev (${lines.length} lines): seconds`, value: seconds, unit: 's', reference: `JSON.parse loop ${(reference * 1000).toFixed(1)} ms`, ratio: seconds / reference });
 	}
 	table(`Lint time on agnews_dev (${lines.length} lines; JSON.parse loop ${(reference * 1000).toFixed(1)} ms, ${count > 0 ? 'same lines' : ''})`, ['rule', 'seconds', 'ratio to parse loop'], rows);
 }

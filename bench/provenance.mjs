@@ -3,7 +3,7 @@
 import { createWriteStream, existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { BENCH_DIR, formatRow, measureNode, ROOT } from './lib.mjs';
+import { BENCH_DIR, formatRow, measureNode, reportFigure, ROOT } from './lib.mjs';
 
 const megabytes = Number(process.env.BENCH_MB ?? 300);
 const directory = path.join(BENCH_DIR, 'provenance');
@@ -73,3 +73,7 @@ console.log(formatRow(['check --category provenance, no lock', checkUnlocked.sec
 console.log(formatRow(['check --category provenance, locked', checkLocked.seconds.toFixed(2), (mb / checkLocked.seconds).toFixed(0), checkLocked.peakMb.toFixed(0), (checkLocked.seconds / raw.seconds).toFixed(2)], widths));
 console.log(formatRow(['tunelint --version (startup only)', startup.seconds.toFixed(2), '', startup.peakMb.toFixed(0), ''], widths));
 console.log(formatRow(['tunelint lock add (once)', add.seconds.toFixed(2), (mb / add.seconds).toFixed(0), add.peakMb.toFixed(0), (add.seconds / raw.seconds).toFixed(2)], widths));
+for (const [label, run] of [['tunelint lock verify', verify], ['check --category provenance, no lock', checkUnlocked], ['check --category provenance, locked', checkLocked], ['tunelint lock add', add]]) {
+	reportFigure({ measure: `${label} on ${mb.toFixed(0)} MB: time ratio`, value: run.seconds / raw.seconds, reference: `streaming sha256 ${raw.seconds.toFixed(2)} s; this run ${run.seconds.toFixed(2)} s`, ratio: run.seconds / raw.seconds });
+}
+reportFigure({ measure: `tunelint lock verify on ${mb.toFixed(0)} MB: peak RSS`, value: verify.peakMb, unit: 'MB', reference: `streaming sha256 ${raw.peakMb.toFixed(0)} MB`, ratio: verify.peakMb / raw.peakMb });

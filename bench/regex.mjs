@@ -2,7 +2,7 @@
 // regular expressions explode), as a ratio to JSON.parse of the same line measured in the same run.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { ROOT } from './lib.mjs';
+import { reportFigure, ROOT } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const core = require(path.join(ROOT, 'out', 'server', 'src', 'core', 'index.js'));
@@ -40,3 +40,5 @@ console.log('| --- | ---: | ---: | --- |');
 for (const result of results.sort((a, b) => b.ms - a.ms)) {
 	console.log(`| ${result.id} | ${result.ms.toFixed(1)} | ${(result.ms / parseMs).toFixed(1)} | ${result.shape} |`);
 }
+const worst = results[0];
+reportFigure({ measure: `worst rule on adversarial 1 MB lines (${worst.id}, ${worst.shape})`, value: worst.ms, unit: 'ms', reference: `slowest JSON.parse of the same lines ${parseMs.toFixed(1)} ms`, ratio: worst.ms / parseMs });
