@@ -116,6 +116,12 @@ void describe('the next-token proxy, other cases', () => {
 		assert.deepEqual(first.metrics, second.metrics);
 		assert.deepEqual(first.history.map(({ seconds: _, ...epoch }) => epoch), second.history.map(({ seconds: _, ...epoch }) => epoch));
 	});
+	void it('reports overfitting when the answers can only be memorised', async () => {
+		const result = await runValidation({ train: fixture('memorise.jsonl'), fields }, { ...DEFAULT_RUN_CONFIG, folds: 0, learningCurve: false, epochs: 12, patience: 4, learningRate: 0.1, validationShare: 0.3 });
+		const finding = result.findings.find((candidate) => candidate.ruleId === 'overfitting');
+		assert.ok(finding !== undefined, JSON.stringify(result.history));
+		assert.match(finding.message, /^Overfitting from epoch \d+: validation loss rose/);
+	});
 	void it('validates on a --valid file of answers', async () => {
 		const result = await runValidation({ train: fixture('instructions.jsonl'), validation: fixture('chat.jsonl'), fields }, { ...DEFAULT_RUN_CONFIG, folds: 0, learningCurve: false, epochs: 2 });
 		assert.equal(result.validationFile, fixture('chat.jsonl').file);
