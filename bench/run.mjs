@@ -26,15 +26,16 @@ if (unknown.length > 0) {
 }
 
 const machine = describeMachine();
-const previous = existsSync(RESULTS_JSON) ? JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) : { runs: {} };
 let failed = false;
 for (const name of BENCHMARKS.filter((item) => only === undefined || only.includes(item))) {
 	const run = await runBenchmark(name);
 	failed ||= run.exitCode !== 0;
-	previous.runs[name] = { ...run, machine };
-	// Written after each benchmark, so that an interrupted `npm run bench` keeps what it measured.
-	writeFileSync(RESULTS_JSON, `${JSON.stringify(previous, null, '\t')}\n`);
-	writeFileSync(RESULTS_MD, resultsMarkdown(previous.runs));
+	// Read again and written after each benchmark, so that an interrupted `npm run bench` keeps what it measured and a
+	// subset run at the same time is not lost.
+	const results = existsSync(RESULTS_JSON) ? JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) : { runs: {} };
+	results.runs[name] = { ...run, machine };
+	writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, '\t')}\n`);
+	writeFileSync(RESULTS_MD, resultsMarkdown(results.runs));
 }
 console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_MD)}.`);
 process.exitCode = failed ? 1 : 0;
