@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BENCH_DIR, measureNode, ROOT } from './lib.mjs';
+import { BENCH_DIR, measureNode, reportFigure, ROOT } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const records = Number(process.env.BENCH_DEDUP_RECORDS ?? 1_000_000);
@@ -87,6 +87,7 @@ function linearity(core) {
 		console.log(`| ${count.toLocaleString('en-US')} | ${run.seconds.toFixed(2)} | ${Math.round(count / run.seconds).toLocaleString('en-US')} | ${run.result.clusters.length} | ${run.result.candidatesChecked} |`);
 	}
 	console.log(`\ntime(${texts.length.toLocaleString('en-US')}) / time(${half.length.toLocaleString('en-US')}) = ${ratio.toFixed(2)} (target at most 2.3: ${verdict(ratio <= 2.3)})`);
+	reportFigure({ measure: `near-duplicate detection: time(${texts.length}) / time(${half.length}) records`, value: ratio, reference: `${half.length} records in ${small.seconds.toFixed(2)} s`, ratio, target: '≤ 2.3', met: ratio <= 2.3 });
 }
 
 function allPairs(core) {
@@ -133,6 +134,8 @@ function allPairs(core) {
 	console.log(`| reference: all ${((texts.length * (texts.length - 1)) / 2).toLocaleString('en-US')} pairs | ${reference.seconds.toFixed(2)} | ${reference.result.length} | 1.000 | 1.000 |`);
 	console.log(`| MinHash + LSH + confirmation | ${lsh.seconds.toFixed(2)} | ${found} (in shared clusters; ${lsh.result.pairs.length} confirmed pairs) | ${recall.toFixed(3)} | ${precision.toFixed(3)} |`);
 	console.log(`\nrecall ${recall.toFixed(3)} (target at least 0.95: ${verdict(recall >= 0.95)}); precision ${precision.toFixed(3)} (target 1.0: ${verdict(precision === 1)}); speed-up ${(reference.seconds / lsh.seconds).toFixed(1)}x`);
+	reportFigure({ measure: `recall against all-pairs Jaccard on ${texts.length} records`, value: recall, reference: `${reference.result.length} pairs at or above ${threshold}`, target: '≥ 0.95', met: recall >= 0.95 });
+	reportFigure({ measure: `precision of reported pairs on ${texts.length} records`, value: precision, reference: 'exact Jaccard of each reported pair', target: '1.0', met: precision === 1 });
 }
 
 async function incremental(core) {
@@ -200,6 +203,8 @@ async function check() {
 	console.log(`| reference: readline + JSON.parse | ${reference.seconds.toFixed(1)} | ${(size / reference.seconds).toFixed(1)} | 1.00 | ${reference.peakMb.toFixed(0)} |`);
 	console.log(`| check --category format,duplicates${status} | ${result.seconds.toFixed(1)} | ${(size / result.seconds).toFixed(1)} | ${ratio.toFixed(2)} | ${result.peakMb.toFixed(0)} |`);
 	console.log(`\nspeed ratio ${ratio.toFixed(2)} (target at least 0.25: ${verdict(ratio >= 0.25)}); peak RSS ${result.peakMb.toFixed(0)} MB (target at most ${(size + 200).toFixed(0)} MB: ${verdict(result.peakMb <= size + 200)})`);
+	reportFigure({ measure: `check --category format,duplicates on ${size.toFixed(0)} MB: speed ratio`, value: ratio, reference: `readline + JSON.parse loop ${reference.seconds.toFixed(1)} s`, ratio, target: '≥ 0.25', met: ratio >= 0.25 });
+	reportFigure({ measure: `check --category format,duplicates on ${size.toFixed(0)} MB: peak RSS`, value: result.peakMb, unit: 'MB', reference: `file ${size.toFixed(0)} MB; reference loop ${reference.peakMb.toFixed(0)} MB`, target: `≤ file + 200 MB (${(size + 200).toFixed(0)} MB)`, met: result.peakMb <= size + 200 });
 }
 
 const core = await loadCore();

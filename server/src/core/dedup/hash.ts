@@ -66,22 +66,26 @@ export function hashString53(text: string): number {
 }
 
 /**
- * A 53-bit hash like `hashString53` at half its cost (each of the two lanes mixes one word per four code units):
- * for hashes kept in memory only, such as the duplicate rules' keys of every record. Never persist it;
- * `hashString53` is the stable one.
+ * A 53-bit hash like `hashString53` at about half its cost: each 32-bit word (two code units) goes into both lanes
+ * with one multiply and a shift each, and MurmurHash3's finaliser ends each lane. For hashes kept in memory only,
+ * such as the duplicate rules' key of every record; never persist it (`hashString53` is the stable one).
  */
 export function hashText53(text: string): number {
 	let high = SEED_HIGH;
 	let low = SEED_LOW;
 	const length = text.length;
 	let i = 0;
-	for (; i + 3 < length; i += 4) {
-		high = mixWord(high, text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16));
-		low = mixWord(low, text.charCodeAt(i + 2) | (text.charCodeAt(i + 3) << 16));
+	for (; i + 1 < length; i += 2) {
+		const word = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+		high = Math.imul(high ^ word, 0x9e3779b1);
+		high ^= high >>> 15;
+		low = Math.imul(low ^ word, 0x85ebca77);
+		low ^= low >>> 13;
 	}
-	for (; i < length; i++) {
-		high = mixWord(high, text.charCodeAt(i));
-		low = mixWord(low, text.charCodeAt(i) ^ 0x5bd1e995);
+	if (i < length) {
+		const word = text.charCodeAt(i);
+		high = Math.imul(high ^ word, 0x9e3779b1);
+		low = Math.imul(low ^ word, 0x85ebca77);
 	}
-	return (fmix32(high ^ length) & 0x1fffff) * 0x100000000 + fmix32(low ^ length);
+	return (fmix32(high ^ length) & 0x1fffff) * 0x100000000 + fmix32(low ^ Math.imul(length, 0xc2b2ae3d));
 }
