@@ -4,8 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import * as tf from '@tensorflow/tfjs';
+
+import { selectBackend } from '../../server/src/training/backend';
 import { readTrainingInput, TrainingInputError } from '../../server/src/training/examples';
 import { buildVocabulary, ContextFeatures, END_ID, sampledPositions, scoredPositions, UNKNOWN_ID } from '../../server/src/training/nextTokenData';
+import { NextTokenModel } from '../../server/src/training/nextTokenModel';
 import { seededRandom } from '../../server/src/training/random';
 import { DEFAULT_RUN_CONFIG, runValidation, type TrainingResult } from '../../server/src/training/run';
 import { saveRun } from '../../server/src/training/runStore';
@@ -48,6 +52,31 @@ void describe('next-token data', () => {
 		const sampled = sampledPositions([long], [0], 8, seededRandom(3));
 		assert.equal(new Set(sampled.positions).size, 8);
 		assert.deepEqual([...sampledPositions([long], [0], 8, seededRandom(3)).positions], [...sampled.positions]);
+	});
+});
+
+void describe('the next-token model', () => {
+	before(async () => {
+		await selectBackend('auto');
+	});
+	void it('learns a batch, restores snapshots and leaves no tensor behind', async () => {
+		const baseline = tf.memory().numTensors;
+		const model = new NextTokenModel(4, 5, [3, 1, 1, 1, 1], { learningRate: 0.1, l2: 0.01, dimension: 4, seed: 1 });
+		const answers = [{ promptRows: Int32Array.from([0, 1]), targets: Int32Array.from([2, 4, 1]), previousRows: Int32Array.from([2, 3, -1]), previousPairRows: Int32Array.from([-1, -1, -1]) }];
+		const positions = { records: Int32Array.from([0, 0, 0]), positions: Int32Array.from([0, 1, 2]) };
+		const first = await model.trainBatch(answers, positions, 0.1, seededRandom(1));
+		const snapshot = model.snapshot();
+		const before = await model.score(answers, positions);
+		for (let step = 0; step < 30; step++) {
+			await model.trainBatch(answers, positions);
+		}
+		const after = await model.score(answers, positions);
+		assert.ok(after.nll.every((nll, i) => nll < before.nll[i]) && first > 0);
+		assert.deepEqual([...after.correct], [1, 1, 1]);
+		model.restore(snapshot);
+		assert.deepEqual(await model.score(answers, positions), before);
+		model.dispose();
+		assert.equal(tf.memory().numTensors, baseline);
 	});
 });
 

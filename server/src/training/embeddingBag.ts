@@ -48,3 +48,13 @@ export function squaredRows(): SquaredRows {
 		};
 	}) as unknown as SquaredRows;
 }
+
+/**
+ * A trainable variable holding `initial`, which is then disposed: `tf.variable` shares the tensor's data, so an
+ * initial tensor left alive would keep that memory after the variable is disposed.
+ */
+export function variableOf<R extends tf.Rank>(initial: tf.Tensor<R>): tf.Variable<R> {
+	const variable = tf.variable(initial, true, undefined, 'float32');
+	initial.dispose();
+	return variable;
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { type EmbeddingBag, embeddingBag, type SquaredRows, squaredRows } from './embeddingBag';
+import { type EmbeddingBag, embeddingBag, type SquaredRows, squaredRows, variableOf } from './embeddingBag';
 import type { SparseVector } from './features';
 import type { Random } from './random';
 
@@ -31,8 +31,8 @@ export class ProxyModel {
 		private readonly options: ModelOptions,
 	) {
 		// Zeros are a fine start for a convex model, and they keep runs reproducible without a random initialiser.
-		this.table = tf.variable(tf.zeros([Math.max(1, featureCount), classCount]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
-		this.bias = tf.variable(tf.zeros([classCount]), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
+		this.table = variableOf(tf.zeros<tf.Rank.R2>([Math.max(1, featureCount), classCount]));
+		this.bias = variableOf(tf.zeros<tf.Rank.R1>([classCount]));
 		this.optimizer = tf.train.adam(options.learningRate);
 		this.bag = embeddingBag();
 		this.squaredRows = squaredRows();

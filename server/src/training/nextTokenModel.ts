@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { type EmbeddingBag, embeddingBag, type SquaredRows, squaredRows } from './embeddingBag';
+import { type EmbeddingBag, embeddingBag, type SquaredRows, squaredRows, variableOf } from './embeddingBag';
 import type { EncodedAnswer, PositionSet } from './nextTokenData';
 import { type Random, seededRandom } from './random';
 
@@ -70,13 +70,11 @@ export class NextTokenModel {
 		const counts = Float64Array.from({ length: this.classCount * this.classSize }, (_, id) => (id < vocabularySize ? unigram[id] : 0) + 1);
 		const classTotals = Array.from({ length: this.classCount }, (_, c) => counts.subarray(c * this.classSize, (c + 1) * this.classSize).reduce((sum, count) => sum + count, 0));
 		const total = classTotals.reduce((sum, count) => sum + count, 0);
-		this.table = tf.variable(tf.tensor2d(initial, [rows, options.dimension]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
-		this.classWeights = tf.variable(tf.zeros([options.dimension, this.classCount]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>;
-		this.classBias = tf.variable(tf.tensor1d(classTotals.map((count) => Math.log(count / total))), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>;
-		this.wordWeights = classTotals.map(() => tf.variable(tf.zeros([options.dimension, this.classSize]), true, undefined, 'float32') as tf.Variable<tf.Rank.R2>);
-		this.wordBias = classTotals.map(
-			(classTotal, c) => tf.variable(tf.tensor1d(Array.from(counts.subarray(c * this.classSize, (c + 1) * this.classSize), (count) => Math.log(count / classTotal))), true, undefined, 'float32') as tf.Variable<tf.Rank.R1>,
-		);
+		this.table = variableOf(tf.tensor2d(initial, [rows, options.dimension]));
+		this.classWeights = variableOf(tf.zeros<tf.Rank.R2>([options.dimension, this.classCount]));
+		this.classBias = variableOf(tf.tensor1d(classTotals.map((count) => Math.log(count / total))));
+		this.wordWeights = classTotals.map(() => variableOf(tf.zeros<tf.Rank.R2>([options.dimension, this.classSize])));
+		this.wordBias = classTotals.map((classTotal, c) => variableOf(tf.tensor1d(Array.from(counts.subarray(c * this.classSize, (c + 1) * this.classSize), (count) => Math.log(count / classTotal)))));
 		this.optimizer = tf.train.adam(options.learningRate);
 		this.bag = embeddingBag();
 		this.squaredRows = squaredRows();
