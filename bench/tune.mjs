@@ -101,7 +101,8 @@ if (curves.random !== undefined) {
 			value: needed,
 			reference: `random search itself ${summary.random.needed.toFixed(1)} in the same run`,
 			ratio: needed / summary.random.needed,
-			...(method === 'bayes' ? { target: 'fewer trials than random on average', met: needed < summary.random.needed } : {}),
+			// A seed that never got there counts as TRIALS + 1, a lower bound, so the target is only met when every seed got there.
+			...(method === 'bayes' ? { target: 'fewer trials than random on average, every seed reaching it', met: reached === SEEDS.length && needed < summary.random.needed } : {}),
 		});
 	}
 }
