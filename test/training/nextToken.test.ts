@@ -13,7 +13,7 @@ import { NextTokenModel } from '../../server/src/training/nextTokenModel';
 import { seededRandom } from '../../server/src/training/random';
 import { DEFAULT_RUN_CONFIG, runValidation, type TrainingResult } from '../../server/src/training/run';
 import { saveRun } from '../../server/src/training/runStore';
-import { FIXTURES } from '../helpers/paths';
+import { FIXTURES, SHARED_DATASETS, SKIP_WITHOUT_DATASETS } from '../helpers/paths';
 
 /**
  * The next-token proxy for free-text answers, on the synthetic fixtures in test-fixtures/training-free-text (see its
@@ -163,5 +163,17 @@ void describe('the next-token proxy, other cases', () => {
 	void it('sends small answer sets to the classifier', () => {
 		const lines = Array.from({ length: 40 }, (_, index) => JSON.stringify({ messages: [{ role: 'user', content: `question ${index}` }, { role: 'assistant', content: index % 2 === 0 ? 'yes' : 'no' }] }));
 		assert.equal(readTrainingInput(lines.join('\n'), 'yes-no.jsonl', fields).task, 'classification');
+	});
+});
+
+void describe('the next-token proxy on a real chat file', { skip: SKIP_WITHOUT_DATASETS }, () => {
+	void it('trains on llamafactory_v1_sft_demo (typed content parts) with a falling validation loss', async () => {
+		const file = path.join(SHARED_DATASETS ?? '', 'instruct', 'llamafactory_v1_sft_demo.messages.jsonl');
+		const result = await runValidation({ train: { file, text: readFileSync(file, 'utf8') }, fields }, { ...DEFAULT_RUN_CONFIG, folds: 0, learningCurve: false, epochs: 3 });
+		assert.equal(result.task, 'next-token');
+		assert.equal(result.format, 'openai-chat');
+		const losses = result.history.map((epoch) => epoch.valLoss ?? Infinity);
+		assert.ok(Math.min(...losses) < losses[0], JSON.stringify(result.history));
+		assert.ok(result.metrics.validation.accuracy > 0.1, `token accuracy ${result.metrics.validation.accuracy}`);
 	});
 });
