@@ -139,11 +139,11 @@ export async function runNextToken(input: RunInput, data: AnswerData, config: Ru
 
 	const fits = 1 + (config.learningCurve ? LEARNING_CURVE_SHARES.length - 1 : 0) + (config.folds >= 2 ? config.folds : 0);
 	let fitNumber = 0;
-	const trainFit = (stage: Stage, fitSpaceOf: Space, trainIds: readonly number[], validationIds: readonly number[] | undefined, options: TrainOptions) => {
+	const trainFit = (stage: Stage, fitted: Space, trainIds: readonly number[], validationIds: readonly number[] | undefined, options: TrainOptions) => {
 		fitNumber++;
 		const fitStarted = Date.now();
 		const current = fitNumber;
-		return fitNextToken(fitSpaceOf, trainIds, validationIds, options, {
+		return fitNextToken(fitted, trainIds, validationIds, options, {
 			signal: hooks.signal,
 			onBatch: (epoch, batch, batches) => {
 				const done = (epoch - 1) * batches + batch;
