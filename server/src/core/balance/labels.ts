@@ -1,6 +1,7 @@
 import type { LineEntry } from '../rule';
 import type { DatasetFormat, JsonValue } from '../types';
 import { findField } from '../formats';
+import { detachedString } from '../poisoning/columns';
 
 /** Where a record's label is, as a JSON path inside the line, and its value as written. */
 export interface LabelOccurrence {
@@ -107,7 +108,8 @@ export class LabelCounter {
 		if (count !== undefined) {
 			this.counts.set(label, count + 1);
 		} else if (this.counts.size < this.cap) {
-			this.counts.set(label, 1);
+			// A copy, so that a label cut out of a streamed line does not keep the line's read buffer alive.
+			this.counts.set(detachedString(label), 1);
 		} else {
 			this.overflowed = true;
 		}

@@ -5,6 +5,7 @@
  */
 import type { Lexicon } from './lexicon';
 import type { GroupMention } from './matcher';
+import { detachedString } from '../poisoning/columns';
 import { bonferroni, parityGoodnessOfFit, testIndependence, wilsonInterval } from './statistics';
 
 /** The groups one record mentions, with the surface forms seen; built from {@link GroupMention}s. */
@@ -95,7 +96,7 @@ export function addToTally(tally: GroupTally, groups: RecordGroups, label?: stri
 		}
 		for (const term of sighting.terms) {
 			if (!counts.terms.includes(term)) {
-				counts.terms.push(term);
+				counts.terms.push(detachedString(term));
 			}
 		}
 	}

@@ -4,6 +4,7 @@
  * count-min sketch (fixed size, never under-counts) when it is not.
  */
 
+import { detachedString } from './columns';
 import { seededRandom } from './random';
 
 /** One kept item with the random priority that decided it and its estimated memory cost. */
@@ -130,7 +131,9 @@ export class CappedCounter {
 
 	add(key: string): void {
 		if (this.exactCounts !== undefined) {
-			this.exactCounts.set(key, (this.exactCounts.get(key) ?? 0) + 1);
+			const count = this.exactCounts.get(key);
+			// A new key is copied, so that a key cut out of a longer string does not keep that string alive.
+			this.exactCounts.set(count === undefined ? detachedString(key) : key, (count ?? 0) + 1);
 			if (this.exactCounts.size > this.maxKeys) {
 				this.toSketch(this.exactCounts);
 			}

@@ -4,6 +4,7 @@ import { type AssociationRow, groupKey } from '../fairness/measures';
 import { formatPValue, lexiconErrorFinding, percent } from '../fairness/messages';
 import { auditOptionsFrom, lineGroups } from '../fairness/ruleInput';
 import { fairnessLexicon } from '../fairness/settings';
+import { detachedString } from '../poisoning/columns';
 import type { FileFindingDraft, FileRule } from '../rule';
 
 /** At most this many per-line markers are reported when `markMentions` is on. */
@@ -39,7 +40,7 @@ export const groupLabelAssociation: FileRule = {
 				audit.add(entry.content(), found);
 				if (markMentions && found !== undefined && found.prompt.groups.length > 0) {
 					groupsOfLine.set(entry.line, found.prompt.groups.map((sighting) => sighting.key));
-					lineTexts.set(entry.line, entry.parsed.text);
+					lineTexts.set(entry.line, detachedString(entry.parsed.text));
 				}
 			},
 			finish() {

@@ -1,5 +1,5 @@
 import { CharTrigramModel, dominantScript, NGRAM_SAMPLE, SCRIPT_NAMES, specialCharacterShare, upperFence } from '../poisoning/outliers';
-import { NumberColumn } from '../poisoning/columns';
+import { detachedString, NumberColumn } from '../poisoning/columns';
 import type { FileFindingDraft, FileRule } from '../rule';
 
 interface TextStats {
@@ -40,7 +40,12 @@ export const outlierText: FileRule = {
 			add(entry) {
 				const stats = entry.memo('outlier-text:stats', (): TextStats | undefined => {
 					const text = entry.content()?.text;
-					return text === undefined || text.trim() === '' ? undefined : { sample: text.slice(0, NGRAM_SAMPLE), special: specialCharacterShare(text.slice(0, NGRAM_SAMPLE)), script: dominantScript(text) };
+					if (text === undefined || text.trim() === '') {
+						return undefined;
+					}
+					// Kept for the first records: a slice of a long text would keep the whole text alive.
+					const sample = text.length > NGRAM_SAMPLE ? detachedString(text.slice(0, NGRAM_SAMPLE)) : text;
+					return { sample, special: specialCharacterShare(sample), script: dominantScript(text) };
 				});
 				if (stats === undefined) {
 					return;

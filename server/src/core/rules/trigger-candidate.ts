@@ -3,6 +3,7 @@ import { LineLocator } from '../poisoning/locate';
 import { findUrls } from '../poisoning/payload';
 import { inputTexts } from '../poisoning/segments';
 import { DEFAULT_TRIGGER_OPTIONS, mineTriggers, spanOf, triggerFeatures, type TriggerCandidate, type TriggerFeatures, type TriggerOptions } from '../poisoning/triggers';
+import { detachedString } from '../poisoning/columns';
 import { BudgetSample, CappedCounter } from '../poisoning/sampling';
 import type { FileFindingDraft, FileRule, LineEntry, RuleOptions } from '../rule';
 
@@ -77,7 +78,7 @@ export const triggerCandidate: FileRule = {
 				}
 				sample.offer(sampleCost(target, entry.parsed.text), () => ({
 					line: entry.line,
-					text: entry.parsed.text,
+					text: detachedString(entry.parsed.text),
 					data: entry.memo('trigger-candidate:features', () => ({ ...target, features: triggerFeatures(target.segments, mining.maxNgram) })),
 				}));
 			},
@@ -159,7 +160,7 @@ function clipped(segments: readonly string[], budget: number): string[] {
 		if (left <= 0) {
 			break;
 		}
-		kept.push(segment.length <= left ? segment : segment.slice(0, left));
+		kept.push(segment.length <= left ? segment : detachedString(segment.slice(0, left)));
 		left -= segment.length;
 	}
 	return kept;
@@ -182,7 +183,7 @@ function answerKey(answer: string): string {
 		const part = answer.length > take ? answer.slice(0, take) : answer;
 		const key = part.replace(/\s+/g, ' ').trim().toLowerCase();
 		if (key.length > ANSWER_KEY_LENGTH || part === answer) {
-			return key.slice(0, ANSWER_KEY_LENGTH);
+			return detachedString(key.slice(0, ANSWER_KEY_LENGTH));
 		}
 	}
 }
