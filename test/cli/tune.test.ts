@@ -29,6 +29,16 @@ void describe('tunelint tune', () => {
 		assert.deepEqual(again.trials.map((trial) => trial.params), output.trials.map((trial) => trial.params), 'seeded: the same configurations');
 	});
 
+	void it('refuses a bad --workers or --method with a usage error', async () => {
+		const file = path.join(FIXTURES, 'training', 'sentiment.jsonl');
+		const workers = await run('tune', file, '--workers', '0');
+		assert.equal(workers.code, 2);
+		assert.match(workers.err, /--workers needs a whole number of at least 1/);
+		const method = await run('tune', file, '--method', 'hyperband');
+		assert.equal(method.code, 2);
+		assert.match(method.err, /use grid, random, bayes, tpe/);
+	});
+
 	void it('refuses a file it cannot train on, naming it', async () => {
 		const result = await run('tune', path.join(FIXTURES, 'training', 'single-class.jsonl'), '--trials', '2', '--backend', 'cpu');
 		assert.equal(result.code, 2);

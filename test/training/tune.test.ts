@@ -140,6 +140,16 @@ void describe('parallel search', () => {
 		}
 	});
 
+	void it('the time budget stops new trials; the running ones finish and are kept', async () => {
+		const result = await search(async (params) => {
+			await new Promise((resolve) => setTimeout(resolve, 30));
+			return branin(params);
+		}, braninSpace, { method: 'random', trials: 50, seed: 1, workers: 2, budgetSeconds: 0.1 });
+		assert.equal(result.stoppedEarly, true);
+		assert.ok(result.trials.length >= 2 && result.trials.length < 50, `${result.trials.length} trials`);
+		assert.equal(result.trials.length % 2, 0, 'both trials of the last pair finished');
+	});
+
 	void it('a cancel stops new trials and drops the interrupted ones', async () => {
 		const signal = { isCancellationRequested: false };
 		let calls = 0;
