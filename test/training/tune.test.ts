@@ -147,7 +147,7 @@ void describe('parallel search', () => {
 		}, braninSpace, { method: 'random', trials: 50, seed: 1, workers: 2, budgetSeconds: 0.1 });
 		assert.equal(result.stoppedEarly, true);
 		assert.ok(result.trials.length >= 2 && result.trials.length < 50, `${result.trials.length} trials`);
-		assert.equal(result.trials.length % 2, 0, 'both trials of the last pair finished');
+		assert.ok(result.trials.every((trial) => Number.isFinite(trial.metric)), 'trials running at the deadline finish and are kept');
 	});
 
 	void it('a cancel stops new trials and drops the interrupted ones', async () => {
