@@ -32,13 +32,13 @@ const interviews = (text: string): string[] => (text.includes('job interview') ?
 
 void describe('next-token data', () => {
 	void it('keeps words seen twice, most frequent first, and counts the rest as unknown types', () => {
-		const vocabulary = buildVocabulary([['a', 'b', 'a', 'c'], ['a', 'b', 'd']], { maxVocabulary: 1, minWordCount: 2, scoredPositions: 4, trainedPositions: 2 });
+		const vocabulary = buildVocabulary([['a', 'b', 'a', 'c'], ['a', 'b', 'd']], { maxVocabulary: 1, minWordCount: 2, scoredPositions: 4, trainedPositions: 2, minFeatureCount: 2 });
 		assert.deepEqual(vocabulary.words, ['<unk>', '</s>', 'a']);
 		assert.equal(vocabulary.unknownTypes, 4, 'b (capped), c, d, and one for never-seen words');
 	});
 	void it('encodes targets with an end token and drops contexts never seen in training', () => {
 		const training = [{ prompt: ['hello'], answer: ['a', 'b'] }];
-		const features = ContextFeatures.fit(training);
+		const features = ContextFeatures.fit(training, 1);
 		const vocabulary = buildVocabulary([['a', 'b', 'a', 'b']]);
 		const encoded = features.encode({ prompt: ['hello', 'unseen'], answer: ['a', 'z'] }, vocabulary);
 		assert.deepEqual([...encoded.targets], [vocabulary.ids.get('a'), UNKNOWN_ID, END_ID]);

@@ -65,7 +65,7 @@ interface Space {
 function fitSpace(tokenized: readonly TokenizedExample[], trainIds: readonly number[]): Space {
 	const training = trainIds.map((id) => tokenized[id]);
 	const vocabulary = buildVocabulary(training.map((example) => example.answer), DEFAULT_NEXT_TOKEN_DATA_OPTIONS);
-	const features = ContextFeatures.fit(training);
+	const features = ContextFeatures.fit(training, DEFAULT_NEXT_TOKEN_DATA_OPTIONS.minFeatureCount);
 	return { vocabulary, features, answers: tokenized.map((example) => features.encode(example, vocabulary)) };
 }
 

@@ -24,9 +24,11 @@ export interface NextTokenDataOptions {
 	scoredPositions: number;
 	/** Answer positions trained on per record and epoch (drawn afresh every epoch). */
 	trainedPositions: number;
+	/** Context features (prompt words, previous words and pairs) seen fewer times in training get no row. */
+	minFeatureCount: number;
 }
 
-export const DEFAULT_NEXT_TOKEN_DATA_OPTIONS: NextTokenDataOptions = { maxVocabulary: 2000, minWordCount: 2, scoredPositions: 16, trainedPositions: 16 };
+export const DEFAULT_NEXT_TOKEN_DATA_OPTIONS: NextTokenDataOptions = { maxVocabulary: 2000, minWordCount: 2, scoredPositions: 16, trainedPositions: 16, minFeatureCount: 2 };
 
 /** The output vocabulary: `words[id]`, with `<unk>` and `</s>` first. */
 export interface Vocabulary {
@@ -77,19 +79,27 @@ export function buildVocabulary(answers: readonly string[][], options: NextToken
 export class ContextFeatures {
 	private constructor(private readonly rows: ReadonlyMap<string, number>) {}
 
-	/** Rows for every prompt word, previous word and previous pair of the training records (validation never adds rows). */
-	static fit(examples: readonly TokenizedExample[]): ContextFeatures {
-		const rows = new Map<string, number>();
+	/**
+	 * Rows for the prompt words (in `minCount` training records) and previous words and pairs (at `minCount` training
+	 * positions) of the training records; validation never adds rows. A context seen once can only memorise its
+	 * record, and dropping those keeps the table (and every dense optimiser step) several times smaller.
+	 */
+	static fit(examples: readonly TokenizedExample[], minCount = DEFAULT_NEXT_TOKEN_DATA_OPTIONS.minFeatureCount): ContextFeatures {
+		const counts = new Map<string, number>();
 		const add = (key: string): void => {
-			if (!rows.has(key)) {
-				rows.set(key, rows.size);
-			}
+			counts.set(key, (counts.get(key) ?? 0) + 1);
 		};
 		for (const example of examples) {
 			new Set(example.prompt).forEach((word) => add(promptKey(word)));
 			for (let position = 0; position <= example.answer.length; position++) {
 				add(previousKey(example.answer, position));
 				add(previousPairKey(example.answer, position));
+			}
+		}
+		const rows = new Map<string, number>();
+		for (const [key, count] of counts) {
+			if (count >= minCount) {
+				rows.set(key, rows.size);
 			}
 		}
 		return new ContextFeatures(rows);
