@@ -35,6 +35,17 @@ void describe('tunelint forget', () => {
 		assert.equal((await run(...args)).code, 2);
 	});
 
+	void it('takes the replay sweep and the fine-tune length from flags, and refuses a bad share before reading anything', async () => {
+		const args = ['forget', '--base', path.join(FIXTURES, 'drift', 'reference.jsonl'), '--target', path.join(FIXTURES, 'training', 'sentiment.jsonl'), '--format', 'json'];
+		const result = await run(...args, '--replay', '0.5', '--target-epochs', '1', '--max-records', '100');
+		assert.equal(result.code, 0, result.err);
+		const report = JSON.parse(result.out) as { rows: { method: string; params: { share?: number } }[] };
+		assert.deepEqual(report.rows.filter((row) => row.method === 'replay').map((row) => row.params.share), [0.5]);
+		const refused = await run('forget', '--base', 'missing.jsonl', '--target', 'missing.jsonl', '--replay', '0,1');
+		assert.equal(refused.code, 2);
+		assert.match(refused.err, /--replay needs positive numbers, not "0"/);
+	});
+
 	void it('needs both files', async () => {
 		const result = await run('forget', '--base', 'a.jsonl');
 		assert.equal(result.code, 2);

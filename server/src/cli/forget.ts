@@ -68,20 +68,21 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 	if (values['write-replay'] !== undefined) {
 		return writeReplay(values.base, values.target, values['write-replay'], values.out, values.force, seed, io);
 	}
+	const options = {
+		...DEFAULT_FORGET_OPTIONS,
+		seed,
+		maxRecords,
+		baseEpochs: whole(values['base-epochs'], '--base-epochs', DEFAULT_FORGET_OPTIONS.baseEpochs, 1),
+		targetEpochs: whole(values['target-epochs'], '--target-epochs', DEFAULT_FORGET_OPTIONS.targetEpochs, 1),
+		targetLearningRate: positive(values['target-lr'], '--target-lr', DEFAULT_FORGET_OPTIONS.targetLearningRate),
+		replayShares: values.replay === undefined ? DEFAULT_FORGET_OPTIONS.replayShares : values.replay.split(',').map((share) => positive(share, '--replay', 0)),
+	};
 	const { settings } = await loadSettings(values.config, process.cwd());
 	const base = { file: values.base, text: await readText(values.base) };
 	const target = { file: values.target, text: await readText(values.target) };
 	let report: ForgetReport;
 	try {
-		report = probeForgetting(base, target, settings.fields, {
-			...DEFAULT_FORGET_OPTIONS,
-			seed,
-			maxRecords,
-			baseEpochs: whole(values['base-epochs'], '--base-epochs', DEFAULT_FORGET_OPTIONS.baseEpochs, 1),
-			targetEpochs: whole(values['target-epochs'], '--target-epochs', DEFAULT_FORGET_OPTIONS.targetEpochs, 1),
-			targetLearningRate: positive(values['target-lr'], '--target-lr', DEFAULT_FORGET_OPTIONS.targetLearningRate),
-			replayShares: values.replay === undefined ? DEFAULT_FORGET_OPTIONS.replayShares : values.replay.split(',').map((share) => positive(share, '--replay', 0)),
-		});
+		report = probeForgetting(base, target, settings.fields, options);
 	} catch (error) {
 		if (error instanceof TrainingInputError) {
 			io.err(`tunelint: ${error.message}`);
