@@ -37,7 +37,7 @@ const ANSWER_KEY_LENGTH = 200;
 
 /** Records mined at most, and the memory their features may take (an estimate, see `sampleCost`). */
 const DEFAULT_SAMPLE_SIZE = 20_000;
-const DEFAULT_SAMPLE_MEGABYTES = 128;
+const DEFAULT_SAMPLE_MEGABYTES = 64;
 /** Input characters of one record that are mined; a trigger sits in the input a reader sees, not at its far end. */
 const DEFAULT_MAX_INPUT_CHARS = 4000;
 /** Distinct answers and domains counted exactly; beyond, a fixed-size sketch counts them (never under-counting). */
