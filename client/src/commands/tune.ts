@@ -10,6 +10,9 @@ import type { TuneResult } from '../runView/model';
 import { newSessionKey, showRunView } from '../runView/panel';
 import { refuseUntrusted, runCli, showFailure, showJson, targetFile } from './cliProcess';
 
+const SHOW_ONLY = 'Show the results only';
+const SAVE_BEST = 'Save the best to the config file (used by later validation fine-tunes)';
+
 export function searchHyperparameters(ctx: Ctx): (uri?: unknown) => Promise<void> {
 	return async (uri) => {
 		if (refuseUntrusted('hyper-parameter search')) {
@@ -19,7 +22,7 @@ export function searchHyperparameters(ctx: Ctx): (uri?: unknown) => Promise<void
 		if (file === undefined) {
 			return;
 		}
-		const method = await vscode.window.showQuickPick(['bayes', 'random', 'grid'], { placeHolder: 'Search method (bayes: Gaussian process with expected improvement)' });
+		const method = await vscode.window.showQuickPick(['bayes', 'tpe', 'random', 'grid'], { placeHolder: 'Search method (bayes: Gaussian process with expected improvement; tpe: tree-structured Parzen estimators)' });
 		if (method === undefined) {
 			return;
 		}
@@ -27,11 +30,16 @@ export function searchHyperparameters(ctx: Ctx): (uri?: unknown) => Promise<void
 		if (trials === undefined) {
 			return;
 		}
+		// Saving is asked before the search, so that the CLI writes the best configuration once it knows it.
+		const save = await vscode.window.showQuickPick([SHOW_ONLY, SAVE_BEST], { placeHolder: 'Keep the best configuration?' });
+		if (save === undefined) {
+			return;
+		}
 		let best = Number.POSITIVE_INFINITY;
 		const key = newSessionKey('tune');
 		const title = `${method} search on ${path.basename(file)}`;
 		const finished: Array<{ params: unknown; metric: number; seconds: unknown }> = [];
-		const outcome = await runCli(ctx, ['tune', file, '--method', method, '--trials', trials, '--format', 'json'], `Tunelint: ${method} search on ${path.basename(file)}`, (line) => {
+		const outcome = await runCli(ctx, ['tune', file, '--method', method, '--trials', trials, '--format', 'json', ...(save === SAVE_BEST ? ['--save'] : [])], `Tunelint: ${method} search on ${path.basename(file)}`, (line) => {
 			if (line.type !== 'trial' || typeof line.metric !== 'number') {
 				return undefined;
 			}
@@ -53,7 +61,9 @@ export function searchHyperparameters(ctx: Ctx): (uri?: unknown) => Promise<void
 		}
 		const result = JSON.parse(outcome.stdout) as TuneResult & { best: { params: Record<string, number>; metric: number } | null };
 		showRunView(ctx, { kind: 'tune', key, title, result }, true);
-		const summary = result.best === null ? 'no trial finished' : `best validation loss ${result.best.metric.toFixed(4)} with ${JSON.stringify(result.best.params)}`;
+		const saved = (result as { saved?: { configFile?: unknown } }).saved?.configFile;
+		const summary = (result.best === null ? 'no trial finished' : `best validation loss ${result.best.metric.toFixed(4)} with ${JSON.stringify(result.best.params)}`)
+			+ (typeof saved === 'string' ? `; saved to ${saved}` : '');
 		const choice = await vscode.window.showInformationMessage(`Tunelint: ${summary}`, 'Open JSON');
 		if (choice === 'Open JSON') {
 			await showJson(outcome.stdout);

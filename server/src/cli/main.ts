@@ -50,7 +50,7 @@ Commands:
   split FILE          write a stratified, seeded, leak-free train/validation split
   train FILE          validation fine-tune of a TensorFlow.js proxy model (see tunelint train --help)
   stats FILE          profile snapshot of a dataset (--out stats.json), for drift
-  tune FILE           hyper-parameter search of the proxy model (--method grid|random|bayes --trials N)
+  tune FILE           hyper-parameter search of the proxy model (--method grid|random|bayes|tpe --trials N [--save])
   forget --base B --target T   catastrophic-forgetting probe with mitigations (replay, L2-SP, EWC, distillation)
   log FILE            training and validation curves of a real fine-tune's log, overfitting, early stopping
   drift A B           drift between two datasets or snapshots (labels, lengths, vocabulary, groups, domain classifier)

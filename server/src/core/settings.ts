@@ -73,7 +73,8 @@ export function mergeSettings(base: Settings, config: unknown, knownRuleIds: Rea
 	}
 	const object = config as Record<string, unknown>;
 	for (const key of Object.keys(object)) {
-		if (!['rules', 'ruleOptions', 'fields', 'maxProblems', 'categories', '$schema'].includes(key)) {
+		// `training` and `drift` belong to the training and drift commands, which read them themselves.
+		if (!['rules', 'ruleOptions', 'fields', 'maxProblems', 'categories', '$schema', 'training', 'drift'].includes(key)) {
 			problems.push({ message: `unknown configuration key "${key}"` });
 		}
 	}
