@@ -57,7 +57,7 @@ async function loadServer() {
 	await mkdir(BENCH_DIR, { recursive: true });
 	const outfile = path.join(BENCH_DIR, 'relint-server.cjs');
 	const contents = [
-		"export { defaultSettings, LintCancelled, DocumentLinter } from './server/src/core/index';",
+		"export { defaultSettings, LintCancelled, splitLines } from './server/src/core/index';",
 		"export { TieredLinter } from './server/src/lsp/tieredLinter';",
 	].join('\n');
 	await esbuild.build({ stdin: { contents, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
@@ -72,6 +72,16 @@ async function timed(run) {
 
 function verdict(ok) {
 	return ok ? 'met' : 'NOT met';
+}
+
+/** The document text with line `at` edited (a word added before the end of its last message). */
+function editText(text, at, tag) {
+	let start = 0;
+	for (let line = 0; line < at; line++) {
+		start = text.indexOf('\n', start) + 1;
+	}
+	const end = text.indexOf('"}]}', start);
+	return `${text.slice(0, end)} ${tag}${text.slice(end)}`;
 }
 
 function edit(lines, at, tag) {
@@ -98,13 +108,15 @@ async function relint(server, lines) {
 		const warm = new server.TieredLinter(settings);
 		await warm.lint(lines.slice(0, 20_000), SERVER_OPTIONS);
 		await warm.lint(edit(lines.slice(0, 20_000), 10, 'warm'), SERVER_OPTIONS);
+		// As in the language server, each lint gets the lines split afresh from the document's whole text.
 		const linter = new server.TieredLinter(settings);
-		const first = await timed(() => linter.lint(lines, SERVER_OPTIONS));
+		let text = lines.join('\n');
+		const first = await timed(() => linter.lint(server.splitLines(text), SERVER_OPTIONS));
 		const again = [];
-		let current = lines;
 		for (let round = 0; round < 5; round++) {
-			current = edit(current, 1000 + round * 7919, `edited${round}`);
-			again.push((await timed(() => linter.lint(current, SERVER_OPTIONS))).seconds);
+			text = editText(text, 1000 + round * 7919, `edited${round}`);
+			const current = text;
+			again.push((await timed(() => linter.lint(server.splitLines(current), SERVER_OPTIONS))).seconds);
 		}
 		const median = again.sort((a, b) => a - b)[2];
 		const share = median / first.seconds;
@@ -138,19 +150,21 @@ async function cancelLatency(server, settings, lines, delayMs) {
 }
 
 async function cancellation(server, lines) {
-	console.log(`\n## Cancellation of a full lint of the same document (a newer request arrives; the server yields every 5000 lines)\n`);
+	console.log(`\n## Cancellation of a full lint (a newer request arrives; the server's options: yield every 5000 lines, the engine also yields every 40 ms)\n`);
 	console.log('| settings | full lint, s | cancellations landed | median latency, ms | worst latency, ms |');
 	console.log('| --- | ---: | ---: | ---: | ---: |');
-	for (const [label, categories] of [['default rules', undefined], ['format + duplicates', ['format', 'duplicates']]]) {
+	// The default rules fit models on open (minutes on 100k records), so they are measured on a 30k-record slice.
+	for (const [label, categories, count] of [['format + duplicates', ['format', 'duplicates'], lines.length], ['default rules', undefined, Math.min(lines.length, 30_000)]]) {
 		const settings = server.defaultSettings();
 		if (categories !== undefined) {
 			settings.categories = categories;
 		}
-		const full = await timed(() => new server.TieredLinter(settings).lint(lines, SERVER_OPTIONS));
+		const document = lines.slice(0, count);
+		const full = await timed(() => new server.TieredLinter(settings).lint(document, SERVER_OPTIONS));
 		const latencies = [];
 		// Cancellations spread over the whole lint, the last ones in its final (file-rule) steps.
 		for (const share of [0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]) {
-			const latency = await cancelLatency(server, settings, lines, share * full.seconds * 1000);
+			const latency = await cancelLatency(server, settings, document, share * full.seconds * 1000);
 			if (latency !== undefined) {
 				latencies.push(latency);
 			}
@@ -158,8 +172,8 @@ async function cancellation(server, lines) {
 		latencies.sort((a, b) => a - b);
 		const worst = latencies.at(-1) ?? NaN;
 		const median = latencies[Math.floor(latencies.length / 2)] ?? NaN;
-		console.log(`| ${label} | ${full.seconds.toFixed(2)} | ${latencies.length} of 9 | ${median.toFixed(0)} | ${worst.toFixed(0)} (target at most 200 ms: ${verdict(worst <= 200)}) |`);
-		reportFigure({ measure: `cancellation latency of a full lint of ${lines.length} records, ${label}: worst of ${latencies.length}`, value: worst, unit: 'ms', reference: `full lint ${full.seconds.toFixed(2)} s`, target: '≤ 200 ms', met: worst <= 200 });
+		console.log(`| ${label}, ${count.toLocaleString('en-US')} records | ${full.seconds.toFixed(2)} | ${latencies.length} of 9 | ${median.toFixed(0)} | ${worst.toFixed(0)} (target at most 200 ms: ${verdict(worst <= 200)}) |`);
+		reportFigure({ measure: `cancellation latency of a full lint of ${count} records, ${label}: worst of ${latencies.length}`, value: worst, unit: 'ms', reference: `full lint ${full.seconds.toFixed(2)} s`, target: '≤ 200 ms', met: worst <= 200 });
 	}
 }
 
