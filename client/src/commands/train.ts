@@ -127,7 +127,10 @@ async function showResult(ctx: Ctx, result: TrainResult): Promise<void> {
 	const runDirectory = path.resolve(result.runDirectory);
 	showRunView(ctx, { kind: 'run', id: path.basename(runDirectory) }, true);
 	const labelIssues = result.findings.filter((finding) => finding.ruleId === 'label-issue').length;
-	const choice = await vscode.window.showInformationMessage(`Tunelint: ${summarize(result)}; ${result.findings.length} findings (${labelIssues} label issues, shown on their lines).`, ...(labelIssues > 0 ? ['Export Label Issues'] : []));
+	// A free-text run has unusual answers where a classification run has label issues; both are shown on their lines.
+	const answerOutliers = result.findings.filter((finding) => finding.ruleId === 'answer-outlier').length;
+	const onLines = answerOutliers > 0 ? `${answerOutliers} unusual answers` : `${labelIssues} label issues`;
+	const choice = await vscode.window.showInformationMessage(`Tunelint: ${summarize(result)}; ${result.findings.length} findings (${onLines}, shown on their lines).`, ...(labelIssues > 0 ? ['Export Label Issues'] : []));
 	if (choice === 'Export Label Issues') {
 		await exportRunLabelIssues({ id: path.basename(runDirectory), directory: runDirectory, runsDirectory: path.dirname(runDirectory) });
 	}
