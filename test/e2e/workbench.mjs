@@ -172,11 +172,36 @@ export async function goToLine(page, line) {
 	await page.locator('.statusbar-item', { hasText: `Ln ${line},` }).waitFor();
 }
 
+/** The first look for a hover; each further attempt waits twice as long as the one before. */
+const FIRST_HOVER_ATTEMPT_MS = 5_000;
+
 /**
  * Hovers the mouse over a squiggle of the given severity on a 1-based line of the active editor and returns the
- * text of the hover that opens.
+ * text of the hover that opens. The editor computes a hover once per mouse move, so a hover lost to diagnostics
+ * refreshed under a resting mouse never comes back by itself: when none opens, the mouse leaves the editor and comes
+ * back, as a person would, with longer looks each time, until `timeoutMs` passes.
  */
-export async function hoverSquiggle(page, line, severity) {
+export async function hoverSquiggle(page, line, severity, timeoutMs = UI_TIMEOUT_MS) {
+	const deadline = Date.now() + timeoutMs;
+	const hover = page.locator('.monaco-hover:not(.hidden) .hover-row').first();
+	for (let attempt = 1, lookMs = FIRST_HOVER_ATTEMPT_MS; ; attempt++, lookMs *= 2) {
+		const target = await findSquiggle(page, line, severity, Math.max(deadline - Date.now(), 1_000));
+		// Two moves inside the decoration: the editor starts its hover delay on a mouse move over it.
+		await page.mouse.move(target.x + 1, target.y);
+		await page.mouse.move(target.x + Math.min(target.width / 2, 12), target.y);
+		const shown = await hover.waitFor({ timeout: Math.max(Math.min(lookMs, deadline - Date.now()), 1_000) }).then(() => true, () => false);
+		if (shown) {
+			return page.locator('.monaco-hover:not(.hidden)').first().innerText();
+		}
+		if (Date.now() >= deadline) {
+			throw new Error(`no hover opened over the ${severity} squiggle on line ${line} in ${attempt} attempts (${timeoutMs} ms)`);
+		}
+		await page.mouse.move(0, 0);
+	}
+}
+
+/** Waits for a squiggle of the given severity on a 1-based line of the active editor and returns where it is drawn. */
+async function findSquiggle(page, line, severity, timeoutMs) {
 	const handle = await page.waitForFunction(
 		({ line, severity }) => {
 			const editor = document.querySelector('.editor-instance .monaco-editor');
@@ -197,15 +222,9 @@ export async function hoverSquiggle(page, line, severity) {
 			return { x: box.left, y: box.top + box.height / 2, width: box.width };
 		},
 		{ line, severity },
-		{ timeout: UI_TIMEOUT_MS },
+		{ timeout: timeoutMs },
 	);
-	const target = await handle.jsonValue();
-	// Two moves inside the decoration: the editor starts its hover delay on a mouse move over it.
-	await page.mouse.move(target.x + 1, target.y);
-	await page.mouse.move(target.x + Math.min(target.width / 2, 12), target.y);
-	const hover = page.locator('.monaco-hover:not(.hidden) .hover-row').first();
-	await hover.waitFor({ timeout: UI_TIMEOUT_MS });
-	return page.locator('.monaco-hover:not(.hidden)').first().innerText();
+	return handle.jsonValue();
 }
 
 /** Opens the quick fix menu (Ctrl+.) at the cursor and chooses, with the keyboard, the action whose title contains `title`. */
