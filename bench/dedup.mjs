@@ -10,23 +10,12 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BENCH_DIR, measureNode, reportFigure, ROOT } from './lib.mjs';
+import { BENCH_DIR, measureNode, reportFigure, ROOT, mulberry32 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const records = Number(process.env.BENCH_DEDUP_RECORDS ?? 1_000_000);
 const megabytes = Number(process.env.BENCH_MB ?? 300);
 const CLI = path.join(ROOT, 'server', 'out', 'cli.js');
-
-/** A deterministic pseudo-random generator, so every run benchmarks the same data. */
-function mulberry32(seed) {
-	return () => {
-		seed |= 0;
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Short records over a 20k-word vocabulary; `nearShare` of them are copies of an earlier one with a few words changed. */
 function* shortRecords(count, seed, nearShare = 0.05, editRate = 0.08) {

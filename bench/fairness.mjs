@@ -6,7 +6,7 @@ import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BENCH_DIR, measureNode, reportFigure, ROOT } from './lib.mjs';
+import { BENCH_DIR, measureNode, reportFigure, ROOT, mulberry32 } from './lib.mjs';
 
 const megabytes = Number(process.env.BENCH_FAIRNESS_MB ?? 100);
 const file = path.join(BENCH_DIR, `fairness-chat-${megabytes}mb.jsonl`);
@@ -15,17 +15,6 @@ const WIKI = path.join(ROOT, '..', 'shared', 'datasets', 'bias', 'conversationai
 
 /** The 50 identity terms of Dixon et al. (conversationai bias_madlibs_data/adjectives_people.txt). */
 const DIXON_TERMS = ['lesbian', 'gay', 'bisexual', 'transgender', 'trans', 'queer', 'lgbt', 'lgbtq', 'homosexual', 'straight', 'heterosexual', 'male', 'female', 'nonbinary', 'african', 'african american', 'black', 'white', 'european', 'hispanic', 'latino', 'latina', 'latinx', 'mexican', 'canadian', 'american', 'asian', 'indian', 'middle eastern', 'chinese', 'japanese', 'christian', 'muslim', 'jewish', 'buddhist', 'catholic', 'protestant', 'sikh', 'taoist', 'old', 'older', 'young', 'younger', 'teenage', 'millenial', 'middle aged', 'elderly', 'blind', 'deaf', 'paralyzed'];
-
-/** A deterministic pseudo-random generator, so every run benchmarks the same texts. */
-function mulberry32(seed) {
-	return () => {
-		seed |= 0;
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const WORDS = 'the model data answer question river mountain learning quickly because system value train example token ocean city music history science explain describe summary careful honest result number language write code test bridge garden winter'.split(' ');
 const IDENTITY = 'she he his her woman men Muslim Christian Jewish black women white wine old man young people gay lesbian Asian American Mexican elderly disabled they'.split(' ');

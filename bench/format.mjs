@@ -1,55 +1,18 @@
 // Issue 2 benchmark: throughput of `tunelint check` on a generated chat file as a ratio to a bare readline + JSON.parse
 // loop over the same file in the same run, and the peak RSS of each. Size: BENCH_MB (default 300).
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { BENCH_DIR, measureNode, reportFigure, ROOT } from './lib.mjs';
+import { BENCH_DIR, measureNode, reportFigure, ROOT, writeChatFile } from './lib.mjs';
 
 const megabytes = Number(process.env.BENCH_MB ?? 300);
 const file = path.join(BENCH_DIR, `chat-${megabytes}mb.jsonl`);
 const CLI = path.join(ROOT, 'server', 'out', 'cli.js');
 
-/** A deterministic pseudo-random generator, so every run benchmarks the same file. */
-function mulberry32(seed) {
-	return () => {
-		seed |= 0;
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-const WORDS = 'the model data answer question river mountain learning quickly because system value train example token ocean city music history science explain describe summary careful honest result number people language write code test bridge garden winter'.split(' ');
-
-async function generate() {
-	await mkdir(BENCH_DIR, { recursive: true });
-	const random = mulberry32(42);
-	const sentence = (n) => Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');
-	const out = createWriteStream(file);
-	let bytes = 0;
-	let index = 0;
-	while (bytes < megabytes * 1024 * 1024) {
-		const record = {
-			messages: [
-				{ role: 'system', content: 'You are a helpful assistant.' },
-				{ role: 'user', content: `${index}: ${sentence(8 + Math.floor(random() * 30))}?` },
-				{ role: 'assistant', content: sentence(20 + Math.floor(random() * 120)) },
-			],
-		};
-		const line = `${JSON.stringify(record)}\n`;
-		bytes += Buffer.byteLength(line);
-		index++;
-		if (!out.write(line)) {
-			await new Promise((resolve) => out.once('drain', resolve));
-		}
-	}
-	await new Promise((resolve) => out.end(resolve));
-}
-
 if (!existsSync(file)) {
 	process.stderr.write(`generating ${file}…\n`);
-	await generate();
+	await mkdir(BENCH_DIR, { recursive: true });
+	await writeChatFile(file, megabytes);
 }
 const size = statSync(file).size / (1024 * 1024);
 const reference = await measureNode([path.join(ROOT, 'bench', 'reference-loop.mjs'), file]);

@@ -7,24 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BENCH_DIR, reportFigure, ROOT } from './lib.mjs';
+import { BENCH_DIR, reportFigure, ROOT, mulberry32 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const RECORDS = Number(process.env.BENCH_RELINT_RECORDS ?? 100_000);
 /** The language server's own options: it yields with setImmediate every 5000 lines. */
 const yieldControl = () => new Promise((resolve) => setImmediate(resolve));
 const SERVER_OPTIONS = { yieldControl, yieldEvery: 5000 };
-
-/** A deterministic pseudo-random generator, so every run benchmarks the same document. */
-function mulberry32(seed) {
-	return () => {
-		seed |= 0;
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Chat records over a 20k-word vocabulary; 5 % are edited copies of a recent record and 1 % exact copies. */
 function chatDocument(count) {
