@@ -40,7 +40,7 @@ import {
 
 /** A scenario of a few UI steps, each allowed a minute on a loaded machine (see UI_TIMEOUT_MS). */
 const SCENARIO_TIMEOUT_MS = 240_000;
-const FINE_TUNE_COMMAND = 'Tunelint: Train Proxy Model (Validation Fine-Tune)';
+const FINE_TUNE_COMMAND = 'Tunelint: Run Validation Fine-Tune';
 /**
  * Starting the training process and finishing a proxy model on 300 sentences (with its learning-curve and out-of-fold
  * fits) takes about 7 s on an idle machine; the wait allows for a machine whose load is far above its two cores.

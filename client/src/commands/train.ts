@@ -1,5 +1,5 @@
 /**
- * `Tunelint: Train Proxy Model (Validation Fine-Tune)`: runs `tunelint train FILE --format json` in its own Node
+ * `Tunelint: Run Validation Fine-Tune`: runs `tunelint train FILE --format json` in its own Node
  * process (never in the extension host), shows its JSON progress lines from stderr as a cancellable notification,
  * and when it finishes opens the saved run in the run view and tells the language server, which shows the run's
  * label issues as diagnostics with the "Relabel as …" quick fix. Cancel sends SIGTERM; the CLI

@@ -20,7 +20,7 @@ export function exportLabelIssues(_ctx: Ctx): (target?: unknown) => Promise<void
 		}
 		const run = newestRunOf(runsDirectories([uri.fsPath]), uri.fsPath);
 		if (run === undefined) {
-			void vscode.window.showWarningMessage(`Tunelint: ${path.basename(uri.fsPath)} has no saved validation fine-tune. Run Tunelint: Train Proxy Model (Validation Fine-Tune) first.`);
+			void vscode.window.showWarningMessage(`Tunelint: ${path.basename(uri.fsPath)} has no saved validation fine-tune. Run Tunelint: Run Validation Fine-Tune first.`);
 			return;
 		}
 		await exportRunLabelIssues(run);

@@ -150,7 +150,7 @@ function triggersSection(data: AuditData, showLines: ShowLines): HTMLElement {
 
 function runsSection(runs: readonly AuditRun[], showLines: ShowLines): HTMLElement {
 	if (runs.length === 0) {
-		return section('runs', 'Validation fine-tunes', h('p', { class: 'note' }, 'No saved runs of this dataset (Tunelint: Train Proxy Model, or tunelint train, saves them under .tunelint/runs).'));
+		return section('runs', 'Validation fine-tunes', h('p', { class: 'note' }, 'No saved runs of this dataset (Tunelint: Run Validation Fine-Tune, or tunelint train, saves them under .tunelint/runs).'));
 	}
 	return section('runs', 'Validation fine-tunes', ...runs.map((run, index) => {
 		const charts: HTMLElement[] = [chartFigure({

@@ -63,7 +63,7 @@ function render(state: RunViewState): void {
 
 function runsSection(state: RunViewState): HTMLElement {
 	if (state.rows.length === 0) {
-		return h('section', { id: 'runs-section' }, h('p', { class: 'note' }, 'No saved runs yet. Tunelint: Train Proxy Model (Validation Fine-Tune) saves one under .tunelint/runs.'));
+		return h('section', { id: 'runs-section' }, h('p', { class: 'note' }, 'No saved runs yet. Tunelint: Run Validation Fine-Tune saves one under .tunelint/runs.'));
 	}
 	const header = h('tr', {}, ...['Run', 'Date', 'File', 'Backend', 'Validation', 'Best epoch'].map((name) => h('th', { scope: 'col', class: name === 'Best epoch' ? 'num' : '' }, name)));
 	const rows = state.rows.map((row) => listRow(row, row.key === state.selected));
