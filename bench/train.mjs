@@ -178,6 +178,9 @@ for (const task of TASKS) {
 	const ok = ours.accuracy >= task.target && ratio <= 3;
 	failed ||= !ok;
 	console.log(`| ${task.name} | ${fixed(ours.accuracy)} | ${task.target} | ${fixed(reference.accuracy)}${reference.guide ? ' (guide)' : ''} | ${fixed(ours.cpu, 1)} (${fixed(ours.seconds, 1)}) | ${fixed(referenceCpu, 1)} (${fixed(reference.seconds, 1)}) | ${fixed(ratio, 2)} ${ok ? 'ok' : 'MISSED'} | ${ours.bestEpoch} / ${ours.epochs} |`);
+	const referenceName = reference.guide ? 'the shared guide\'s scikit-learn figure' : 'scikit-learn TF-IDF + LogisticRegression(C=4) in the same run';
+	reportFigure({ measure: `${task.name}: test accuracy of the proxy (${backend.name})`, value: ours.accuracy, reference: `${referenceName}: ${fixed(reference.accuracy)}`, ratio: ours.accuracy / reference.accuracy, target: `≥ ${task.target}`, met: ours.accuracy >= task.target });
+	reportFigure({ measure: `${task.name}: training CPU time of the proxy (${backend.name})`, value: ours.cpu, unit: 's', reference: `${referenceName}: ${fixed(referenceCpu, 1)} s`, ratio, target: '≤ 3× the reference', met: ratio <= 3 });
 }
 console.log('\n| dataset (5 % flipped) | proxy F1 | target | precision / recall / flagged | reference F1 (sklearn OOF + same CL) | run s |');
 console.log('|---|---|---|---|---|---|');
@@ -186,6 +189,8 @@ for (const task of TASKS) {
 	const ok = ours.f1 >= task.f1Target;
 	failed ||= !ok;
 	console.log(`| ${task.name} | ${fixed(ours.f1)} ${ok ? 'ok' : 'MISSED'} | ${task.f1Target} | ${fixed(ours.precision)} / ${fixed(ours.recall)} / ${ours.flagged} | ${reference === undefined ? `${task.guide.f1} (guide)` : fixed(reference.f1)} | ${fixed(ours.seconds, 1)} |`);
+	const referenceF1 = reference === undefined ? task.guide.f1 : reference.f1;
+	reportFigure({ measure: `${task.name}: label-issue F1 with 5 % of labels flipped (${backend.name})`, value: ours.f1, reference: `confident learning over scikit-learn out-of-fold probabilities${reference === undefined ? ' (guide)' : ' in the same run'}: ${fixed(referenceF1)}`, ratio: ours.f1 / referenceF1, target: `≥ ${task.f1Target}`, met: ok });
 }
 const task = TASKS[0];
 if (task !== undefined) {
@@ -193,6 +198,7 @@ if (task !== undefined) {
 	const same = first.accuracy === second.accuracy && first.validation.valLoss === second.validation.valLoss;
 	failed ||= !same;
 	console.log(`\nreproducibility (${task.name}, seed ${training.DEFAULT_RUN_CONFIG.seed}, ${backend.name}): ${same ? 'identical metrics' : `DIFFERENT: ${first.validation.valLoss} vs ${second.validation.valLoss}`}`);
+	reportFigure({ measure: `${task.name}: same seed and backend give the same metrics (${backend.name})`, value: same ? 'identical' : 'different', target: 'identical', met: same });
 }
 if (process.env.BENCH_TRAIN_ONLY === undefined || process.env.BENCH_TRAIN_ONLY === 'alpaca') {
 	await nextTokenFigure(training);
