@@ -51,6 +51,45 @@ const PROGRESS_INTERVAL_MS = 250;
 
 /** `tunelint train`: trains the proxy in a child process, saves the run and prints the result. */
 export async function runTrain(argv: string[], io: CliIo): Promise<number> {
+	// Listening from the first moment, so that a cancel arriving while the options and the config file are read is
+	// honoured too (the default handler would end the process without a word).
+	const cancellation = new SignalCancellation();
+	try {
+		return await train(argv, io, cancellation);
+	} finally {
+		cancellation.dispose();
+	}
+}
+
+/** SIGINT and SIGTERM as a cancellation request that a step can ask about or subscribe to once it has begun. */
+class SignalCancellation {
+	requested = false;
+	private onCancel: (() => void) | undefined;
+	private readonly fire = (): void => {
+		this.requested = true;
+		this.onCancel?.();
+	};
+
+	constructor() {
+		process.on('SIGINT', this.fire);
+		process.on('SIGTERM', this.fire);
+	}
+
+	/** Runs `cancel` on the next signal, or now if one has already arrived. */
+	subscribe(cancel: () => void): void {
+		this.onCancel = cancel;
+		if (this.requested) {
+			cancel();
+		}
+	}
+
+	dispose(): void {
+		process.off('SIGINT', this.fire);
+		process.off('SIGTERM', this.fire);
+	}
+}
+
+async function train(argv: string[], io: CliIo, cancellation: SignalCancellation): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,
@@ -93,6 +132,10 @@ export async function runTrain(argv: string[], io: CliIo): Promise<number> {
 	}
 	const { settings, problems, sections } = await loadSettings(undefined, path.dirname(path.resolve(file)));
 	problems.forEach((problem) => io.err(`tunelint: ${problem}`));
+	if (cancellation.requested) {
+		io.err('tunelint: training cancelled; no run was saved');
+		return 130;
+	}
 	// The config file's `training` section (saved by `tunelint tune --save`) replaces the built-in defaults; flags win.
 	const defaults: RunConfig = { ...DEFAULT_RUN_CONFIG, ...sections.training };
 	const config: RunConfig = {
@@ -116,27 +159,20 @@ export async function runTrain(argv: string[], io: CliIo): Promise<number> {
 	if (json) {
 		io.err(JSON.stringify({ type: 'process', pid: training.pid }));
 	}
-	const cancel = (): void => training.cancel();
-	process.once('SIGINT', cancel);
-	process.once('SIGTERM', cancel);
-	try {
-		const outcome = await training.outcome;
-		if (outcome.type === 'cancelled') {
-			io.err('tunelint: training cancelled; no run was saved');
-			return 130;
-		}
-		if (outcome.type === 'failed') {
-			io.err(outcome.kind === 'input' ? `tunelint: ${outcome.message}` : `tunelint: internal error in training: ${outcome.message}`);
-			return 2;
-		}
-		const runDirectory = saveRun(values.out ?? defaultRunsDirectory(process.cwd()), outcome.result);
-		io.err(json ? JSON.stringify({ type: 'saved', runDirectory }) : `run saved in ${runDirectory}`);
-		io.out(json ? JSON.stringify(jsonResult(outcome.result, runDirectory), null, 2) : textResult(outcome.result, runDirectory));
-		return outcome.result.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
-	} finally {
-		process.off('SIGINT', cancel);
-		process.off('SIGTERM', cancel);
+	cancellation.subscribe(() => training.cancel());
+	const outcome = await training.outcome;
+	if (outcome.type === 'cancelled') {
+		io.err('tunelint: training cancelled; no run was saved');
+		return 130;
 	}
+	if (outcome.type === 'failed') {
+		io.err(outcome.kind === 'input' ? `tunelint: ${outcome.message}` : `tunelint: internal error in training: ${outcome.message}`);
+		return 2;
+	}
+	const runDirectory = saveRun(values.out ?? defaultRunsDirectory(process.cwd()), outcome.result);
+	io.err(json ? JSON.stringify({ type: 'saved', runDirectory }) : `run saved in ${runDirectory}`);
+	io.out(json ? JSON.stringify(jsonResult(outcome.result, runDirectory), null, 2) : textResult(outcome.result, runDirectory));
+	return outcome.result.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
 }
 
 function progressWriter(io: CliIo, json: boolean): (progress: TrainingProgress) => void {
