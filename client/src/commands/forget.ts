@@ -1,7 +1,9 @@
 /**
  * `Tunelint: Probe Forgetting`: runs `tunelint forget --base BASE --target NEW --format json` (the active or chosen
- * file is the new dataset; the base is picked) and opens the table of mitigations (retention against new-task accuracy).
+ * file is the new dataset; the base is picked) and opens the table of mitigations (retention against new-task accuracy),
+ * or writes the new dataset with base records replayed into it as a new file.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
@@ -31,9 +33,43 @@ export function probeForgetting(ctx: Ctx): (uri?: unknown) => Promise<void> {
 		}
 		const report = JSON.parse(outcome.stdout) as { base: { before: number }; rows: { method: string; retention: number; newTask: number }[] };
 		const plain = report.rows.find((row) => row.method === 'plain');
-		const choice = await vscode.window.showInformationMessage(`Tunelint: base accuracy ${report.base.before.toFixed(3)}; a plain fine-tune keeps ${((plain?.retention ?? 0) * 100).toFixed(1)} % of it (new task ${plain?.newTask.toFixed(3)}).`, 'Open Table');
+		const choice = await vscode.window.showInformationMessage(`Tunelint: base accuracy ${report.base.before.toFixed(3)}; a plain fine-tune keeps ${((plain?.retention ?? 0) * 100).toFixed(1)} % of it (new task ${plain?.newTask.toFixed(3)}).`, 'Open Table', WRITE_REPLAY);
 		if (choice === 'Open Table') {
 			await showJson(outcome.stdout);
+		} else if (choice === WRITE_REPLAY) {
+			await writeReplayMix(ctx, base, target);
 		}
 	};
+}
+
+const WRITE_REPLAY = 'Write Replay Mix…';
+
+/**
+ * Writes the new dataset with a share of base records mixed in (`tunelint forget --write-replay R --out FILE`) to a
+ * new file the user names; the save dialog asks before replacing a file, and only then is the CLI told to replace it.
+ */
+async function writeReplayMix(ctx: Ctx, base: string, target: string): Promise<void> {
+	const share = await vscode.window.showInputBox({
+		prompt: 'Share of base records to mix in, relative to the new dataset\'s size (0.3 = 30 %)',
+		value: '0.3',
+		validateInput: (value) => (Number(value) > 0 && Number(value) <= 10 ? undefined : 'a number above 0 and at most 10'),
+	});
+	if (share === undefined) {
+		return;
+	}
+	const suggested = path.join(path.dirname(target), `${path.basename(target, path.extname(target))}.replay-${share}.jsonl`);
+	const chosen = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(suggested), filters: { JSONL: ['jsonl'] }, saveLabel: 'Write Replay Mix' });
+	if (chosen === undefined) {
+		return;
+	}
+	const args = ['forget', '--base', base, '--target', target, '--write-replay', share, '--out', chosen.fsPath, ...(existsSync(chosen.fsPath) ? ['--force'] : [])];
+	const outcome = await runCli(ctx, args, `Tunelint: replay mix of ${path.basename(base)} into ${path.basename(target)}`);
+	if (outcome === undefined) {
+		return;
+	}
+	if (outcome.code !== 0) {
+		showFailure(outcome, 'writing the replay mix');
+		return;
+	}
+	await vscode.window.showTextDocument(chosen);
 }
