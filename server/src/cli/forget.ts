@@ -6,7 +6,7 @@ import { DEFAULT_FORGET_OPTIONS, type ForgetReport, probeForgetting } from '../t
 import { seededRandom, shuffleInPlace } from '../training/random';
 import { loadSettings } from './config';
 import { joinLines, readDataset } from './datasetFile';
-import { type CliIo, UsageError } from './io';
+import { type CliIo, UsageError, wholeNumberFlag } from './io';
 import { readText } from './stats';
 
 export const FORGET_USAGE = `Usage: tunelint forget --base BASE.jsonl --target NEW.jsonl [options]
@@ -63,8 +63,8 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 	if (values.format !== 'text' && values.format !== 'json') {
 		throw new UsageError(`unknown --format "${values.format}" (use text or json)`);
 	}
-	const seed = whole(values.seed, '--seed', DEFAULT_FORGET_OPTIONS.seed, 0);
-	const maxRecords = whole(values['max-records'], '--max-records', DEFAULT_FORGET_OPTIONS.maxRecords, 20);
+	const seed = wholeNumberFlag(values.seed, '--seed', DEFAULT_FORGET_OPTIONS.seed, 0);
+	const maxRecords = wholeNumberFlag(values['max-records'], '--max-records', DEFAULT_FORGET_OPTIONS.maxRecords, 20);
 	if (values['write-replay'] !== undefined) {
 		return writeReplay(values.base, values.target, values['write-replay'], values.out, values.force, seed, io);
 	}
@@ -72,8 +72,8 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 		...DEFAULT_FORGET_OPTIONS,
 		seed,
 		maxRecords,
-		baseEpochs: whole(values['base-epochs'], '--base-epochs', DEFAULT_FORGET_OPTIONS.baseEpochs, 1),
-		targetEpochs: whole(values['target-epochs'], '--target-epochs', DEFAULT_FORGET_OPTIONS.targetEpochs, 1),
+		baseEpochs: wholeNumberFlag(values['base-epochs'], '--base-epochs', DEFAULT_FORGET_OPTIONS.baseEpochs, 1),
+		targetEpochs: wholeNumberFlag(values['target-epochs'], '--target-epochs', DEFAULT_FORGET_OPTIONS.targetEpochs, 1),
 		targetLearningRate: positive(values['target-lr'], '--target-lr', DEFAULT_FORGET_OPTIONS.targetLearningRate),
 		replayShares: values.replay === undefined ? DEFAULT_FORGET_OPTIONS.replayShares : values.replay.split(',').map((share) => positive(share, '--replay', 0)),
 	};
@@ -132,16 +132,6 @@ function textReport(report: ForgetReport): string {
 	].join('\n');
 }
 
-function whole(value: string | undefined, flag: string, fallback: number, minimum: number): number {
-	if (value === undefined) {
-		return fallback;
-	}
-	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < minimum) {
-		throw new UsageError(`${flag} needs a whole number of at least ${minimum}, not "${value}"`);
-	}
-	return parsed;
-}
 
 function positive(value: string | undefined, flag: string, fallback: number): number {
 	if (value === undefined) {

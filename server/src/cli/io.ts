@@ -7,6 +7,18 @@ export interface CliIo {
 /** A mistake on the command line: the message is printed with the usage hint and the exit code is 2. */
 export class UsageError extends Error {}
 
+/** A whole-number flag of at least `minimum`, or `fallback` when it is not given. */
+export function wholeNumberFlag(value: string | undefined, flag: string, fallback: number, minimum: number): number {
+	if (value === undefined) {
+		return fallback;
+	}
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < minimum) {
+		throw new UsageError(`${flag} needs a whole number of at least ${minimum}, not "${value}"`);
+	}
+	return parsed;
+}
+
 export const processIo: CliIo = {
 	out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
 	err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

@@ -8,7 +8,7 @@ import { startTrainingProcess } from '../training/process';
 import { DEFAULT_RUN_CONFIG, type RunConfig, type TrainingProgress, type TrainingResult } from '../training/run';
 import { defaultRunsDirectory, saveRun } from '../training/runStore';
 import { loadSettings } from './config';
-import { type CliIo, UsageError } from './io';
+import { type CliIo, UsageError, wholeNumberFlag } from './io';
 import { toJsonFinding } from './reporters/types';
 
 export const TRAIN_USAGE = `Usage: tunelint train FILE [options]
@@ -140,14 +140,14 @@ async function train(argv: string[], io: CliIo, cancellation: SignalCancellation
 	const defaults: RunConfig = { ...DEFAULT_RUN_CONFIG, ...sections.training };
 	const config: RunConfig = {
 		...defaults,
-		folds: integer(values.folds, '--folds', defaults.folds, 0),
-		epochs: integer(values.epochs, '--epochs', defaults.epochs, 1),
-		patience: integer(values.patience, '--patience', defaults.patience, 1),
-		batchSize: integer(values['batch-size'], '--batch-size', defaults.batchSize, 1),
+		folds: wholeNumberFlag(values.folds, '--folds', defaults.folds, 0),
+		epochs: wholeNumberFlag(values.epochs, '--epochs', defaults.epochs, 1),
+		patience: wholeNumberFlag(values.patience, '--patience', defaults.patience, 1),
+		batchSize: wholeNumberFlag(values['batch-size'], '--batch-size', defaults.batchSize, 1),
 		learningRate: number(values.lr, '--lr', defaults.learningRate, (x) => x > 0),
 		l2: number(values.l2, '--l2', defaults.l2, (x) => x >= 0),
 		dropout: number(values.dropout, '--dropout', defaults.dropout, (x) => x >= 0 && x < 1),
-		seed: integer(values.seed, '--seed', DEFAULT_RUN_CONFIG.seed, 0),
+		seed: wholeNumberFlag(values.seed, '--seed', DEFAULT_RUN_CONFIG.seed, 0),
 		backend: values.backend as BackendChoice,
 		learningCurve: !values['no-learning-curve'],
 	};
@@ -228,16 +228,6 @@ function textResult(result: TrainingResult, runDirectory: string): string {
 	return lines.join('\n');
 }
 
-function integer(value: string | undefined, flag: string, fallback: number, minimum: number): number {
-	if (value === undefined) {
-		return fallback;
-	}
-	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < minimum) {
-		throw new UsageError(`${flag} needs a whole number of at least ${minimum}, not "${value}"`);
-	}
-	return parsed;
-}
 
 function number(value: string | undefined, flag: string, fallback: number, valid: (x: number) => boolean): number {
 	if (value === undefined) {
