@@ -6,13 +6,9 @@
 //     readline + JSON.parse loop: at least 0.25 of its speed, peak RSS at most the file size plus 200 MB.
 // BENCH_DEDUP_RECORDS (default 1000000) scales (1).
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { BENCH_DIR, measureNode, reportFigure, ROOT, mulberry32 } from './lib.mjs';
+import { BENCH_DIR, measureNode, reportFigure, requireSources, ROOT, mulberry32 } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
 const records = Number(process.env.BENCH_DEDUP_RECORDS ?? 1_000_000);
 const megabytes = Number(process.env.BENCH_MB ?? 300);
 const CLI = path.join(ROOT, 'server', 'out', 'cli.js');
@@ -37,18 +33,14 @@ function* shortRecords(count, seed, nearShare = 0.05, editRate = 0.08) {
 	}
 }
 
-/** Bundles the engine from source into .bench so the benchmark does not depend on a previous `tsc -b`. */
-async function loadCore() {
-	await mkdir(BENCH_DIR, { recursive: true });
-	const outfile = path.join(BENCH_DIR, 'dedup-core.cjs');
-	const contents = [
+/** The engine, bundled from source so the benchmark does not depend on a previous `tsc -b`. */
+function loadCore() {
+	return requireSources('dedup-core', [
 		"export { DocumentLinter, defaultSettings } from './server/src/core/index';",
 		"export { findNearDuplicates, DEFAULT_NEAR_DUPLICATE_OPTIONS } from './server/src/core/dedup/nearDuplicates';",
 		"export { normalizeText } from './server/src/core/dedup/normalize';",
 		"export { shingleSet, jaccard } from './server/src/core/dedup/shingles';",
-	].join('\n');
-	await esbuild.build({ stdin: { contents, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
-	return require(outfile);
+	]);
 }
 
 function seconds(run) {

@@ -4,11 +4,9 @@
 // BENCH_FORGET_RECORDS (default 2000) per task, over BENCH_FORGET_SEEDS seeds (default 3; the seed sets the sample,
 // the split, the initial weights and the order). Reference: the plain fine-tune row of the same run; each
 // mitigation's mean retention is printed beside it with its difference from plain.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { BENCH_DIR, reportFigure, ROOT } from './lib.mjs';
+import { reportFigure, requireSources, ROOT } from './lib.mjs';
 
 const DATASETS = path.join(ROOT, '..', 'shared', 'datasets', 'classification');
 const PAIRS = [['sst2_train', 'tweeteval_hate_train'], ['agnews_dev', 'tweeteval_emotion_train']];
@@ -16,17 +14,10 @@ if (!existsSync(DATASETS)) {
 	console.log(`bench:forget skipped: ${DATASETS} is absent`);
 	process.exit(0);
 }
-mkdirSync(BENCH_DIR, { recursive: true });
-const outfile = path.join(BENCH_DIR, 'forget-bench.cjs');
-await esbuild.build({
-	stdin: { contents: `export { probeForgetting, DEFAULT_FORGET_OPTIONS } from './server/src/training/forget/probe';\nexport { defaultSettings } from './server/src/core/settings';`, resolveDir: ROOT, loader: 'ts' },
-	bundle: true,
-	platform: 'node',
-	format: 'cjs',
-	outfile,
-	logLevel: 'error',
-});
-const lib = createRequire(import.meta.url)(outfile);
+const lib = await requireSources('forget-bench', [
+	"export { probeForgetting, DEFAULT_FORGET_OPTIONS } from './server/src/training/forget/probe';",
+	"export { defaultSettings } from './server/src/core/settings';",
+]);
 const records = Number(process.env.BENCH_FORGET_RECORDS ?? 2000);
 const seeds = [42, 43, 44].slice(0, Number(process.env.BENCH_FORGET_SEEDS ?? 3));
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;

@@ -17,9 +17,11 @@
 // Every field but `measure` and `value` may be left out. A new benchmark is bench/<name>.mjs plus its name in the
 // BENCHMARKS list of bench/run.mjs.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BENCH_DIR = path.join(ROOT, '.bench');
@@ -74,6 +76,18 @@ export function reportFigure({ benchmark = path.basename(process.argv[1] ?? 'ben
 /** Four significant digits are plenty for a table, and keep results.md readable. */
 function roundFigure(value) {
 	return typeof value === 'number' && Number.isFinite(value) ? Number(value.toPrecision(4)) : value;
+}
+
+/**
+ * Bundles project sources (TypeScript, from the repository root) into .bench/<name>.cjs and requires the result, so a
+ * benchmark measures the current source without `tsc -b`. `exportLines` are export statements such as
+ * "export { fit } from './server/src/training/train';". tfjs-node stays external: it is optional and absent here.
+ */
+export async function requireSources(name, exportLines) {
+	mkdirSync(BENCH_DIR, { recursive: true });
+	const outfile = path.join(BENCH_DIR, `${name}.cjs`);
+	await esbuild.build({ stdin: { contents: exportLines.join('\n'), resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile, external: ['@tensorflow/tfjs-node'], logLevel: 'error' });
+	return createRequire(import.meta.url)(outfile);
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so that every run benchmarks the same file. */

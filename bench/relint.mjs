@@ -3,13 +3,8 @@
 // lints on each keystroke skip the expensive file rules); and how long a lint takes to stop after a cancellation
 // arrives, at points spread over a whole lint (so some land in the file rules' finish step). Targets: re-lint at most
 // 5 % of the first lint; cancellation honoured within 200 ms. BENCH_RELINT_RECORDS (default 100000) scales the document.
-import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { BENCH_DIR, reportFigure, ROOT, mulberry32 } from './lib.mjs';
+import { reportFigure, requireSources, mulberry32 } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
 const RECORDS = Number(process.env.BENCH_RELINT_RECORDS ?? 100_000);
 /** The language server's own options: it yields with setImmediate every 5000 lines. */
 const yieldControl = () => new Promise((resolve) => setImmediate(resolve));
@@ -41,16 +36,12 @@ function chatDocument(count) {
 	return lines;
 }
 
-/** Bundles the engine and the tiered linter from source into .bench, so the benchmark does not depend on `tsc -b`. */
-async function loadServer() {
-	await mkdir(BENCH_DIR, { recursive: true });
-	const outfile = path.join(BENCH_DIR, 'relint-server.cjs');
-	const contents = [
+/** The engine and the tiered linter, bundled from source so the benchmark does not depend on `tsc -b`. */
+function loadServer() {
+	return requireSources('relint-server', [
 		"export { defaultSettings, LintCancelled, splitLines } from './server/src/core/index';",
 		"export { TieredLinter } from './server/src/lsp/tieredLinter';",
-	].join('\n');
-	await esbuild.build({ stdin: { contents, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
-	return require(outfile);
+	]);
 }
 
 async function timed(run) {

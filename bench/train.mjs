@@ -11,11 +11,9 @@
 //    vocabulary (the proxy's starting point) measured in the same run.
 // BENCH_TRAIN_ONLY=sst2, agnews or alpaca runs one dataset; BENCH_BACKEND picks the backend (default auto).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { BENCH_DIR, reportFigure, ROOT } from './lib.mjs';
+import { BENCH_DIR, reportFigure, requireSources, ROOT } from './lib.mjs';
 
 const DATASETS = path.join(ROOT, '..', 'shared', 'datasets', 'classification');
 const FREE_TEXT = path.join(ROOT, '..', 'shared', 'datasets', 'instruct', 'llamafactory_alpaca_en_demo.jsonl');
@@ -30,34 +28,20 @@ if (!existsSync(DATASETS)) {
 	process.exit(0);
 }
 
-/** Bundles the training modules (TypeScript) into one CommonJS file the benchmark can require. */
-async function loadTraining() {
-	mkdirSync(BENCH_DIR, { recursive: true });
-	const outfile = path.join(BENCH_DIR, 'training-bench.cjs');
-	await esbuild.build({
-		stdin: {
-			contents: `export { selectBackend } from './server/src/training/backend';
-export { trainingData } from './server/src/training/examples';
-export { FeatureSpace } from './server/src/training/features';
-export { fit } from './server/src/training/train';
-export { evaluate } from './server/src/training/metrics';
-export { stratifiedSplit } from './server/src/training/split';
-export { findLabelIssues } from './server/src/training/confidentLearning';
-export { runValidation, DEFAULT_RUN_CONFIG } from './server/src/training/run';
-export { seededRandom } from './server/src/training/random';
-export { readTrainingInput } from './server/src/training/examples';
-export { buildVocabulary, tokenizeExamples, END_ID, UNKNOWN_ID } from './server/src/training/nextTokenData';`,
-			resolveDir: ROOT,
-			loader: 'ts',
-		},
-		bundle: true,
-		platform: 'node',
-		format: 'cjs',
-		outfile,
-		external: ['@tensorflow/tfjs-node'],
-		logLevel: 'error',
-	});
-	return createRequire(import.meta.url)(outfile);
+/** The training modules, bundled from source into one CommonJS file the benchmark can require. */
+function loadTraining() {
+	return requireSources('training-bench', [
+		"export { selectBackend } from './server/src/training/backend';",
+		"export { trainingData, readTrainingInput } from './server/src/training/examples';",
+		"export { FeatureSpace } from './server/src/training/features';",
+		"export { fit } from './server/src/training/train';",
+		"export { evaluate } from './server/src/training/metrics';",
+		"export { stratifiedSplit } from './server/src/training/split';",
+		"export { findLabelIssues } from './server/src/training/confidentLearning';",
+		"export { runValidation, DEFAULT_RUN_CONFIG } from './server/src/training/run';",
+		"export { seededRandom } from './server/src/training/random';",
+		"export { buildVocabulary, tokenizeExamples, END_ID, UNKNOWN_ID } from './server/src/training/nextTokenData';",
+	]);
 }
 
 const SKLEARN = `

@@ -7,11 +7,9 @@
 // trials, the mean final best, and the trials needed to reach random search's final best of the same seed. Bayes and
 // TPE go on past the budget (up to BENCH_TUNE_EXTENDED trials, default twice the budget; their first trials do not
 // depend on the total) only to measure that count instead of censoring it; the curves and final bests use the budget.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as esbuild from 'esbuild';
-import { BENCH_DIR, reportFigure, ROOT } from './lib.mjs';
+import { reportFigure, requireSources, ROOT } from './lib.mjs';
 
 const FILE = path.join(ROOT, '..', 'shared', 'datasets', 'classification', 'sst2_train.jsonl');
 const TRIALS = Number(process.env.BENCH_TUNE_TRIALS ?? 25);
@@ -27,27 +25,14 @@ if (!existsSync(FILE)) {
 	process.exit(0);
 }
 
-mkdirSync(BENCH_DIR, { recursive: true });
-const outfile = path.join(BENCH_DIR, 'tune-bench.cjs');
-await esbuild.build({
-	stdin: {
-		contents: `export { selectBackend } from './server/src/training/backend';
-export { tuneObjective } from './server/src/training/tune/objective';
-export { DEFAULT_TUNE_SPACE } from './server/src/training/tune/space';
-export { search, bestSoFar } from './server/src/training/tune/search';
-export { seededRandom, shuffleInPlace } from './server/src/training/random';
-export { defaultSettings } from './server/src/core/settings';`,
-		resolveDir: ROOT,
-		loader: 'ts',
-	},
-	bundle: true,
-	platform: 'node',
-	format: 'cjs',
-	outfile,
-	external: ['@tensorflow/tfjs-node'],
-	logLevel: 'error',
-});
-const lib = createRequire(import.meta.url)(outfile);
+const lib = await requireSources('tune-bench', [
+	"export { selectBackend } from './server/src/training/backend';",
+	"export { tuneObjective } from './server/src/training/tune/objective';",
+	"export { DEFAULT_TUNE_SPACE } from './server/src/training/tune/space';",
+	"export { search, bestSoFar } from './server/src/training/tune/search';",
+	"export { seededRandom, shuffleInPlace } from './server/src/training/random';",
+	"export { defaultSettings } from './server/src/core/settings';",
+]);
 const backend = await lib.selectBackend(process.env.BENCH_BACKEND ?? 'auto');
 const lines = readFileSync(FILE, 'utf8').split('\n').filter((line) => line.trim() !== '');
 const sample = lib.shuffleInPlace(lines, lib.seededRandom(7)).slice(0, RECORDS).join('\n');
