@@ -24,18 +24,31 @@ export interface ChartModel {
 	yTitle: string;
 	series: Array<{ label: string; color: string; points: Point[]; stepped?: boolean }>;
 	markers: Array<{ label: string; color: string; points: Point[] }>;
+	xFractional?: boolean;
+}
+
+export interface TableModel {
+	id: string;
+	caption: string;
+	columns: string[];
+	numeric: boolean[];
+	rows: string[][];
+	highlight: number[];
+	flagged?: number[];
 }
 
 export interface DetailModel {
-	kind: 'run' | 'tune' | 'log';
+	kind: 'run' | 'tune' | 'log' | 'forget' | 'drift';
 	title: string;
 	facts: Array<{ name: string; value: string }>;
 	charts: ChartModel[];
-	tables: Array<{ id: string; caption: string; columns: string[]; numeric: boolean[]; rows: string[][]; highlight: number[] }>;
+	tables: TableModel[];
 	findings: Array<{ ruleId: string; severity: string; message: string; line: number | null }>;
 	findingsOmitted: number;
 	labelIssues: number;
 	notes: string[];
+	verdict?: { alarm: boolean; headline: string; reasons: string[] };
+	actions?: Array<{ id: string; label: string }>;
 }
 
 export interface ListRow {
@@ -80,6 +93,28 @@ export interface ModelModule {
 	thin(points: readonly Point[], max: number): Point[];
 }
 
+export interface ForgetModelModule {
+	forgetRows(report: Record<string, unknown>): Array<{ method: string; params: Record<string, unknown>; retention: number; baseAfter: number | null; newTask: number }>;
+	paretoFront(rows: ReadonlyArray<{ retention: number; newTask: number }>): number[];
+	forgetChart(rows: ReturnType<ForgetModelModule['forgetRows']>): ChartModel | undefined;
+	forgetDetail(report: Record<string, unknown>, title: string): DetailModel;
+}
+
+export interface DriftFigure {
+	signal: string;
+	statistic: string;
+	value: string;
+	threshold: string;
+	over: boolean | null;
+}
+
+export interface DriftModelModule {
+	DEFAULT_THRESHOLDS: Record<string, number>;
+	driftThresholds(report: Record<string, unknown>): Record<string, number>;
+	driftFigures(report: Record<string, unknown>): DriftFigure[];
+	driftDetail(report: Record<string, unknown>, title: string): DetailModel;
+}
+
 export interface RunLocation {
 	id: string;
 	directory: string;
@@ -114,6 +149,15 @@ export interface PageModule {
 
 const bundleDirectory = mkdtempSync(path.join(tmpdir(), 'tunelint-run-view-'));
 after(() => rmSync(bundleDirectory, { recursive: true, force: true }));
+
+/**
+ * Bundles the run view's renderer (client/src/runView/view/main.mts) for the browser from its sources, as esbuild.mjs
+ * does for server/out/runView.js, so a browser test never runs a stale bundle; returns the script.
+ */
+export function buildRunViewRenderer(): string {
+	const result = buildSync({ entryPoints: [path.join(repositoryRoot, 'client', 'src', 'runView', 'view', 'main.mts')], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, write: false, logLevel: 'silent' });
+	return result.outputFiles[0].text;
+}
 
 /** Bundles client/src/runView/<file> (which must not import `vscode`) and requires it. */
 export function loadRunViewModule<T>(file: string): T {

@@ -1,10 +1,13 @@
 /**
  * `Tunelint: Compare Datasets`: runs `tunelint drift A B --format json` (A is the reference; either may be a
- * `tunelint stats` snapshot), shows the verdict with the reasons, and opens the full report.
+ * `tunelint stats` snapshot) and shows the verdict with its reasons, every figure against its threshold, and the
+ * n-grams and groups behind them in the run view; the raw JSON opens from there or from the notification.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import type { DriftReportInput } from '../runView/driftModel';
+import { newSessionKey, showRunView } from '../runView/panel';
 import { refuseUntrusted, runCli, showFailure, showJson, targetFile } from './cliProcess';
 
 export function compareDatasets(ctx: Ctx): (uri?: unknown) => Promise<void> {
@@ -29,11 +32,13 @@ export function compareDatasets(ctx: Ctx): (uri?: unknown) => Promise<void> {
 			showFailure(outcome, 'comparing the datasets');
 			return;
 		}
-		const report = JSON.parse(outcome.stdout) as { drift: boolean; signals: string[]; reasons: string[] };
+		const report = JSON.parse(outcome.stdout) as DriftReportInput & { drift: boolean; signals: string[]; reasons: string[] };
+		const openJson = { id: 'json', label: 'Open JSON', run: () => showJson(outcome.stdout) };
+		showRunView(ctx, { kind: 'drift', key: newSessionKey('drift'), title: `${path.basename(other)} against ${path.basename(reference)}`, report, actions: [openJson] }, true);
 		const summary = report.drift ? `drift in ${report.signals.join(', ')}: ${report.reasons[0] ?? ''}` : 'no drift found';
-		const choice = await (report.drift ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(`Tunelint: ${path.basename(other)} against ${path.basename(reference)}: ${summary}`, 'Open Report');
-		if (choice === 'Open Report') {
-			await showJson(outcome.stdout);
+		const choice = await (report.drift ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(`Tunelint: ${path.basename(other)} against ${path.basename(reference)}: ${summary}`, openJson.label);
+		if (choice === openJson.label) {
+			await openJson.run();
 		}
 	};
 }

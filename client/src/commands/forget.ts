@@ -1,12 +1,15 @@
 /**
  * `Tunelint: Probe Forgetting`: runs `tunelint forget --base BASE --target NEW --format json` (the active or chosen
- * file is the new dataset; the base is picked) and opens the table of mitigations (retention against new-task accuracy),
- * or writes the new dataset with base records replayed into it as a new file.
+ * file is the new dataset; the base is picked) and shows the table of mitigations (retention against new-task accuracy)
+ * in the run view, whose buttons (and the notification's) write the new dataset with base records replayed into it as
+ * a new file, or open the raw JSON.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { forgetBaseBefore, forgetRows, formatRetention, type ForgetReportInput } from '../runView/forgetModel';
+import { newSessionKey, type SessionAction, showRunView } from '../runView/panel';
 import { refuseUntrusted, runCli, showFailure, showJson, targetFile } from './cliProcess';
 
 export function probeForgetting(ctx: Ctx): (uri?: unknown) => Promise<void> {
@@ -31,18 +34,22 @@ export function probeForgetting(ctx: Ctx): (uri?: unknown) => Promise<void> {
 			showFailure(outcome, 'the forgetting probe');
 			return;
 		}
-		const report = JSON.parse(outcome.stdout) as { base: { before: number }; rows: { method: string; retention: number; newTask: number }[] };
-		const plain = report.rows.find((row) => row.method === 'plain');
-		const choice = await vscode.window.showInformationMessage(`Tunelint: base accuracy ${report.base.before.toFixed(3)}; a plain fine-tune keeps ${((plain?.retention ?? 0) * 100).toFixed(1)} % of it (new task ${plain?.newTask.toFixed(3)}).`, 'Open Table', WRITE_REPLAY);
-		if (choice === 'Open Table') {
-			await showJson(outcome.stdout);
-		} else if (choice === WRITE_REPLAY) {
-			await writeReplayMix(ctx, base, target);
-		}
+		const report = JSON.parse(outcome.stdout) as ForgetReportInput;
+		const actions: SessionAction[] = [
+			{ id: 'replay', label: WRITE_REPLAY, run: () => writeReplayMix(ctx, base, target) },
+			{ id: 'json', label: OPEN_JSON, run: () => showJson(outcome.stdout) },
+		];
+		showRunView(ctx, { kind: 'forget', key: newSessionKey('forget'), title: `${path.basename(base)} → ${path.basename(target)}`, report, actions }, true);
+		const plain = forgetRows(report).find((row) => row.method === 'plain');
+		const before = forgetBaseBefore(report);
+		const kept = plain === undefined ? 'the table is in the run view' : `a plain fine-tune keeps ${formatRetention(plain.retention)} of it (new task ${plain.newTask.toFixed(3)})`;
+		const choice = await vscode.window.showInformationMessage(`Tunelint: base accuracy ${before === null ? '?' : before.toFixed(3)}; ${kept}.`, WRITE_REPLAY, OPEN_JSON);
+		await actions.find((action) => action.label === choice)?.run();
 	};
 }
 
 const WRITE_REPLAY = 'Write Replay Mix…';
+const OPEN_JSON = 'Open JSON';
 
 /**
  * Writes the new dataset with a share of base records mixed in (`tunelint forget --write-replay R --out FILE`) to a

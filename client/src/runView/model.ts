@@ -1,6 +1,7 @@
 /**
  * The run view's data → view-model step, pure (no VS Code, no DOM, no file system) so that it is unit-tested on its
- * own: saved runs, `tunelint tune` results and `tunelint log` reports become rows, facts, tables and chart series.
+ * own: saved runs, `tunelint tune` results and `tunelint log` reports become rows, facts, tables and chart series
+ * (forgetModel.ts and driftModel.ts do the same for `tunelint forget` and `tunelint drift`).
  * Runs are files a person may edit, and the next-token proxy saves other metrics than the classifier, so every field
  * is read defensively and whatever numeric metrics a run has are shown.
  */
@@ -50,6 +51,8 @@ export interface ChartModel {
 	yTitle: string;
 	series: ChartSeries[];
 	markers: ChartMarker[];
+	/** The x values are fractions (retention), so the x ticks are not rounded to whole numbers like epochs. */
+	xFractional?: boolean;
 }
 
 export interface Fact {
@@ -67,6 +70,8 @@ export interface TableModel {
 	numeric: boolean[];
 	rows: string[][];
 	highlight: number[];
+	/** Rows shown as a warning (a drift figure over its threshold). */
+	flagged?: number[];
 }
 
 /** A finding of a run; `line` is 0-based, null for dataset-level findings. */
@@ -77,9 +82,25 @@ export interface FindingRow {
 	line: number | null;
 }
 
+/** What an entry of the runs list is. */
+export type EntryKind = 'run' | 'tune' | 'log' | 'forget' | 'drift';
+
+/** A verdict shown above everything else (drift or not), with the reasons. */
+export interface VerdictModel {
+	alarm: boolean;
+	headline: string;
+	reasons: string[];
+}
+
+/** A button of the detail; the view posts its id with the entry's key, and the extension runs it. */
+export interface ActionModel {
+	id: string;
+	label: string;
+}
+
 /** What the view shows for the selected entry. */
 export interface DetailModel {
-	kind: 'run' | 'tune' | 'log';
+	kind: EntryKind;
 	title: string;
 	facts: Fact[];
 	charts: ChartModel[];
@@ -90,12 +111,14 @@ export interface DetailModel {
 	/** Label issues the run found; the view offers to export them when there are some. */
 	labelIssues: number;
 	notes: string[];
+	verdict?: VerdictModel;
+	actions?: ActionModel[];
 }
 
 /** A row of the runs list. `key` identifies the entry in messages from the view. */
 export interface ListRow {
 	key: string;
-	kind: 'run' | 'tune' | 'log';
+	kind: EntryKind;
 	id: string;
 	date: string;
 	file: string;
@@ -404,10 +427,12 @@ function findingRow(value: Record<string, unknown>): FindingRow | undefined {
 	return { ruleId: value.ruleId, severity: typeof value.severity === 'string' ? value.severity : 'info', message: value.message, line };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isFiniteNumber(value: unknown): value is number {
+/** A number that is neither NaN nor infinite. */
+export function isFiniteNumber(value: unknown): value is number {
 	return typeof value === 'number' && Number.isFinite(value);
 }

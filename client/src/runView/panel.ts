@@ -1,7 +1,7 @@
 /**
  * The "Tunelint Runs" webview: one panel listing the saved validation fine-tunes of the workspace (newest first) and
- * this session's hyper-parameter searches and training logs, with the selected entry's curves. The training, tune and
- * log commands open or reveal it with their result; `Tunelint: Show Runs` opens it on the newest run. The page is
+ * this session's hyper-parameter searches, training logs, forgetting probes and drift comparisons, with the selected
+ * entry's curves and tables. The training, tune, log, forget and drift commands open or reveal it with their result; `Tunelint: Show Runs` opens it on the newest run. The page is
  * built like the audit report's (everything inline, nonce CSP, no local resources); the webview only ever names an
  * entry by its list key, and the extension resolves files itself.
  */
@@ -10,27 +10,46 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { exportRunLabelIssues } from './exportCommand';
-import { type DetailModel, type ListRow, logDetail, type LogReportInput, runDetail, runRow, type RunViewState, tuneDetail, type TuneResult } from './model';
+import { driftDetail, type DriftReportInput } from './driftModel';
+import { forgetDetail, type ForgetReportInput } from './forgetModel';
+import { type DetailModel, type EntryKind, type ListRow, logDetail, type LogReportInput, runDetail, runRow, type RunViewState, tuneDetail, type TuneResult } from './model';
 import { runViewPage } from './page';
 import { datasetOf, listRuns, readRunSummary, readSavedRun, type RunLocation } from './runStore';
 import { runsDirectories } from './runsDirectories';
 
-/** A search or a training log shown in this session (they are not saved, unlike runs). */
+/** A button of a session entry's detail ("Open JSON", "Write Replay Mix…"): the view names it by id, the extension runs it. */
+export interface SessionAction {
+	id: string;
+	label: string;
+	run: () => Promise<void>;
+}
+
+/** A search, training log, forgetting probe or drift comparison shown in this session (they are not saved, unlike runs). */
 interface SessionEntry {
 	row: ListRow;
 	detail: DetailModel;
 	/** The result of a finished search, which later searches of the same file are compared with. */
 	search?: TuneResult;
+	actions: readonly SessionAction[];
 }
 
-/** What to show: a saved run (the newest when no id is given), or a search or log result under a session key. */
-export type RunViewFocus = { kind: 'run'; id?: string } | { kind: 'tune'; key: string; result: TuneResult; title: string } | { kind: 'log'; key: string; report: LogReportInput; title: string };
+/** A result of this session under its key; `actions` become buttons of its detail. */
+type SessionFocus =
+	| { kind: 'tune'; key: string; result: TuneResult; title: string }
+	| { kind: 'log'; key: string; report: LogReportInput; title: string }
+	| { kind: 'forget'; key: string; report: ForgetReportInput; title: string; actions?: readonly SessionAction[] }
+	| { kind: 'drift'; key: string; report: DriftReportInput; title: string; actions?: readonly SessionAction[] };
+
+/** What to show: a saved run (the newest when no id is given), or a result of this session under its key. */
+export type RunViewFocus = { kind: 'run'; id?: string } | SessionFocus;
+
+type SessionKind = SessionFocus['kind'];
 
 let panel: RunViewPanel | undefined;
 let sessionCounter = 0;
 
-/** A fresh key for a search or log shown in this session. */
-export function newSessionKey(kind: 'tune' | 'log'): string {
+/** A fresh key for a search, log, forgetting probe or drift comparison shown in this session. */
+export function newSessionKey(kind: SessionKind): string {
 	return `${kind}:${++sessionCounter}`;
 }
 
@@ -68,10 +87,11 @@ class RunViewPanel {
 			// Without an id the selection stays (the newest run when the view opens).
 			this.selected = focus.id === undefined ? this.selected : `run:${focus.id}`;
 		} else {
-			const detail = focus.kind === 'tune' ? tuneDetail(focus.result, focus.title, this.earlierSearches(focus.key, focus.result)) : logDetail(focus.report, focus.title);
+			const actions = focus.kind === 'forget' || focus.kind === 'drift' ? focus.actions ?? [] : [];
+			const detail = { ...this.sessionDetail(focus), actions: actions.map(({ id, label }) => ({ id, label })) };
 			// A search streams into its entry: the row keeps the time the search started.
 			const started = this.sessions.get(focus.key)?.row.date ?? new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-			this.sessions.set(focus.key, { row: sessionRow(focus.key, focus.kind, focus.title, detail, started), detail, search: focus.kind === 'tune' ? focus.result : undefined });
+			this.sessions.set(focus.key, { row: sessionRow(focus.key, focus.kind, focus.title, detail, started), detail, search: focus.kind === 'tune' ? focus.result : undefined, actions });
 			this.selected = focus.key;
 		}
 		// Results that arrive in the background show without moving the view; Show Runs brings it forward.
@@ -79,6 +99,19 @@ class RunViewPanel {
 			this.panel.reveal(undefined, preserveFocus);
 		}
 		this.render();
+	}
+
+	private sessionDetail(focus: SessionFocus): DetailModel {
+		switch (focus.kind) {
+			case 'tune':
+				return tuneDetail(focus.result, focus.title, this.earlierSearches(focus.key, focus.result));
+			case 'log':
+				return logDetail(focus.report, focus.title);
+			case 'forget':
+				return forgetDetail(focus.report, focus.title);
+			case 'drift':
+				return driftDetail(focus.report, focus.title);
+		}
 	}
 
 	/** The finished searches of this session on the same file and metric as `result`, other than `key`. */
@@ -130,7 +163,7 @@ class RunViewPanel {
 
 	/** Messages come from a page that shows dataset text: each is checked, and only names an entry of the list. */
 	private async onMessage(message: unknown): Promise<void> {
-		const candidate = (typeof message === 'object' && message !== null ? message : {}) as { type?: unknown; key?: unknown; line?: unknown };
+		const candidate = (typeof message === 'object' && message !== null ? message : {}) as { type?: unknown; key?: unknown; line?: unknown; action?: unknown };
 		const key = typeof candidate.key === 'string' ? candidate.key : undefined;
 		if (candidate.type === 'ready') {
 			// The page is (re)loaded, e.g. shown again after it was hidden: it gets the current state, not the one it was built with.
@@ -143,6 +176,9 @@ class RunViewPanel {
 			if (run !== undefined) {
 				await exportRunLabelIssues(run);
 			}
+		} else if (candidate.type === 'action' && key !== undefined && typeof candidate.action === 'string') {
+			// Only an action the extension itself attached to that entry runs.
+			await this.sessions.get(key)?.actions.find((action) => action.id === candidate.action)?.run();
 		} else if (candidate.type === 'open' && key !== undefined && typeof candidate.line === 'number' && Number.isInteger(candidate.line) && candidate.line >= 0) {
 			await this.openLine(key, candidate.line);
 		}
@@ -175,17 +211,34 @@ class RunViewPanel {
 	}
 }
 
-function sessionRow(key: string, kind: 'tune' | 'log', title: string, detail: DetailModel, date: string): ListRow {
+function sessionRow(key: string, kind: EntryKind, title: string, detail: DetailModel, date: string): ListRow {
 	const fact = (name: string): string => detail.facts.find((item) => item.name === name)?.value ?? '';
-	const best = detail.facts.find((item) => item.name.startsWith('best ') && item.name !== 'best parameters');
 	return {
 		key,
 		kind,
 		id: title,
 		date,
-		file: fact('file'),
+		file: kind === 'forget' ? fact('new task') : kind === 'drift' ? fact('compared (B)') : fact('file'),
 		backend: fact('backend'),
-		metrics: kind === 'tune' ? (best === undefined ? '' : `${best.name} ${best.value}`) : `overfitting ${fact('overfitting')}`,
+		metrics: sessionSummary(kind, detail, fact),
 		bestEpoch: '',
 	};
+}
+
+/** The short summary of a session entry in the runs list. */
+function sessionSummary(kind: EntryKind, detail: DetailModel, fact: (name: string) => string): string {
+	switch (kind) {
+		case 'tune': {
+			const best = detail.facts.find((item) => item.name.startsWith('best ') && item.name !== 'best parameters');
+			return best === undefined ? '' : `${best.name} ${best.value}`;
+		}
+		case 'log':
+			return `overfitting ${fact('overfitting')}`;
+		case 'forget':
+			return fact('plain fine-tune keeps') === '' ? '' : `plain fine-tune keeps ${fact('plain fine-tune keeps')}`;
+		case 'drift':
+			return fact('verdict');
+		case 'run':
+			return '';
+	}
 }

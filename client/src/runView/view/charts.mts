@@ -110,7 +110,7 @@ function configuration(model: ChartModel): ChartConfiguration<'line', Array<{ x:
 			color: foreground,
 			interaction: { mode: 'nearest', intersect: false },
 			scales: {
-				x: { type: 'linear', ticks: { color: foreground, precision: 0 }, grid: { color: grid }, title: { display: true, text: model.xTitle, color: foreground } },
+				x: { type: 'linear', ticks: { color: foreground, precision: model.xFractional === true ? undefined : 0 }, grid: { color: grid }, title: { display: true, text: model.xTitle, color: foreground } },
 				y: { type: 'linear', ticks: { color: foreground }, grid: { color: grid }, title: { display: true, text: model.yTitle, color: foreground } },
 			},
 			plugins: { legend: { labels: { color: foreground } } },

@@ -9,7 +9,8 @@ export type ViewMessage =
 	| { type: 'ready' }
 	| { type: 'select'; key: string }
 	| { type: 'open'; key: string; line: number }
-	| { type: 'export'; key: string };
+	| { type: 'export'; key: string }
+	| { type: 'action'; key: string; action: string };
 
 /** A message from the extension to the view. */
 export interface StateMessage {

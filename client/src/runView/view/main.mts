@@ -1,25 +1,32 @@
 /**
- * The "Tunelint Runs" view's renderer: the list of saved runs (and of this session's searches and training logs)
- * and the selected entry's facts, charts, tables and findings, built with DOM calls only. Dataset text (file names,
- * labels, messages) enters the page only as text nodes (`textContent`), never as HTML. Bundled by esbuild with
+ * The "Tunelint Runs" view's renderer: the list of saved runs (and of this session's searches, training logs,
+ * forgetting probes and drift comparisons) and the selected entry's verdict, facts, charts, tables and findings,
+ * built with DOM calls only. Dataset text (file names, labels, messages, n-grams) enters the page only as text nodes
+ * (`textContent`), never as HTML. Bundled by esbuild with
  * Chart.js into server/out/runView.js, which the page inlines under its nonce.
  *
  * Hooks for end-to-end tests (stable; change them only together with the tests):
  * - `body[data-ready="true"]`: every chart of the current state is drawn with pixels that are not blank. It is
  *   "false" while a state renders, so wait for it after each selection.
- * - `body[data-view]`: `run`, `tune`, `log`, or `empty` when nothing is selected; `body[data-selected]`: the list key
- *   of the selected entry (`run:<run id>`, `tune:<n>`, `log:<n>`).
+ * - `body[data-view]`: `run`, `tune`, `log`, `forget`, `drift`, or `empty` when nothing is selected;
+ *   `body[data-selected]`: the list key of the selected entry (`run:<run id>`, `tune:<n>`, `log:<n>`, `forget:<n>`,
+ *   `drift:<n>`).
  * - `canvas[data-chart="learning-curve"]`: train and validation loss per epoch of the selected run, the best epoch
  *   marked; `accuracy-curve` (the other per-epoch metrics), `training-size-curve` (the insufficient-data learning
  *   curve, when the run drew one), `tune-best-so-far` (a search), `log-loss` and `log-accuracy` (a training log,
- *   the overfitting step marked). Each canvas gets `data-drawn="true"` once it has pixels.
+ *   the overfitting step marked), `forget-tradeoff` (a forgetting probe: retention against new-task accuracy). Each
+ *   canvas gets `data-drawn="true"` once it has pixels.
  * - `table#runs tr[data-key]`: one row per entry, `aria-selected="true"` on the selected one; `table#trials`: the
- *   trials of a search; `#findings li[data-rule]`: the findings of a run.
+ *   trials of a search; `#findings li[data-rule]`: the findings of a run; `table#forget`: the mitigations of a
+ *   forgetting probe (its first row the base before fine-tuning); `#verdict[data-alarm]` and `table#drift-figures`
+ *   (rows over their threshold have class `flagged`), `#drift-labels`, `#drift-appeared`, `#drift-vanished`,
+ *   `#drift-groups`, `#drift-domain`: a drift comparison; `button[data-action]`: an entry's actions
+ *   (`json`, `replay`).
  * In VS Code the page is the inner frame of the webview's iframe (the panel's title is "Tunelint Runs"); find it as
  * the frame holding `canvas[data-chart]`. test/client/run-view-browser.test.ts checks these hooks in Chromium.
  */
 import { formatCount, h, untrusted, visibleText } from '../../report/view/dom.mjs';
-import type { ChartModel, DetailModel, ListRow, RunViewState } from '../model.js';
+import type { ChartModel, DetailModel, ListRow, RunViewState, TableModel } from '../model.js';
 import { chartFigure } from './charts.mjs';
 import { post, type StateMessage } from './host.mjs';
 import { STYLES } from './styles.mjs';
@@ -70,8 +77,11 @@ function runsSection(state: RunViewState): HTMLElement {
 	return h('section', { id: 'runs-section', 'aria-label': 'Runs' }, h('div', { class: 'table-scroll' }, h('table', { id: 'runs' }, h('thead', {}, header), h('tbody', {}, ...rows))));
 }
 
+/** How an entry that is not a saved run is introduced in the list. */
+const KIND_NAMES: Record<Exclude<ListRow['kind'], 'run'>, string> = { tune: 'search', log: 'log', forget: 'forgetting', drift: 'drift' };
+
 function listRow(row: ListRow, selected: boolean): HTMLElement {
-	const kind = row.kind === 'run' ? row.id : `${row.kind === 'tune' ? 'search' : 'log'}: ${row.id}`;
+	const kind = row.kind === 'run' ? row.id : `${KIND_NAMES[row.kind]}: ${row.id}`;
 	const element = h('tr', { 'data-key': row.key, tabindex: '0', 'aria-selected': String(selected), class: selected ? 'selected' : '' },
 		h('td', {}, untrusted(kind)), h('td', {}, row.date), h('td', {}, untrusted(row.file)), h('td', {}, untrusted(row.backend)), h('td', {}, untrusted(row.metrics)), h('td', { class: 'num' }, row.bestEpoch));
 	const select = (): void => post({ type: 'select', key: row.key });
@@ -87,6 +97,18 @@ function listRow(row: ListRow, selected: boolean): HTMLElement {
 
 function detailSection(key: string, detail: DetailModel, charts: Array<Promise<void>>): HTMLElement {
 	const section = h('section', { id: 'detail', 'aria-labelledby': 'detail-title' }, h('h2', { id: 'detail-title' }, untrusted(detail.title)));
+	if (detail.verdict !== undefined) {
+		const verdict = detail.verdict;
+		section.append(h('div', { id: 'verdict', role: 'status', 'data-alarm': String(verdict.alarm) }, h('h3', {}, untrusted(verdict.headline, 'span')),
+			verdict.reasons.length === 0 ? null : h('ul', {}, ...verdict.reasons.map((reason) => h('li', {}, untrusted(reason, 'span'))))));
+	}
+	if (detail.actions !== undefined && detail.actions.length > 0) {
+		section.append(h('div', { class: 'actions' }, ...detail.actions.map((action) => {
+			const button = h('button', { type: 'button', 'data-action': action.id }, action.label);
+			button.addEventListener('click', () => post({ type: 'action', key, action: action.id }));
+			return button;
+		})));
+	}
 	section.append(h('dl', { class: 'facts' }, ...detail.facts.flatMap((fact) => [h('dt', {}, untrusted(fact.name)), h('dd', {}, untrusted(fact.value))])));
 	for (const note of detail.notes) {
 		section.append(h('p', { class: 'note' }, visibleText(note)));
@@ -97,12 +119,16 @@ function detailSection(key: string, detail: DetailModel, charts: Array<Promise<v
 	for (const table of detail.tables) {
 		section.append(h('h3', {}, table.caption), h('div', { class: 'table-scroll' }, h('table', { id: table.id },
 			h('thead', {}, h('tr', {}, ...table.columns.map((column, index) => h('th', { scope: 'col', class: table.numeric[index] ? 'num' : '' }, untrusted(column))))),
-			h('tbody', {}, ...table.rows.map((cells, rowIndex) => h('tr', { class: table.highlight.includes(rowIndex) ? 'best' : '' }, ...cells.map((cell, index) => h('td', { class: table.numeric[index] ? 'num' : '' }, untrusted(cell)))))))));
+			h('tbody', {}, ...table.rows.map((cells, rowIndex) => h('tr', { class: rowClass(table, rowIndex) }, ...cells.map((cell, index) => h('td', { class: table.numeric[index] ? 'num' : '' }, untrusted(cell)))))))));
 	}
 	if (detail.kind === 'run') {
 		section.append(...findingsPart(key, detail));
 	}
 	return section;
+}
+
+function rowClass(table: TableModel, rowIndex: number): string {
+	return [table.highlight.includes(rowIndex) ? 'best' : '', table.flagged?.includes(rowIndex) === true ? 'flagged' : ''].filter((name) => name !== '').join(' ');
 }
 
 function drawChart(model: ChartModel, charts: Array<Promise<void>>): HTMLElement {

@@ -38,4 +38,9 @@ figcaption { font-weight: 600; margin-bottom: 0.3em; }
 .severity-error { color: var(--vscode-errorForeground, #f48771); }
 .severity-warning { color: var(--vscode-editorWarning-foreground, #cca700); }
 .untrusted { unicode-bidi: isolate; }
+tr.flagged td { color: var(--vscode-editorWarning-foreground, #cca700); font-weight: 600; }
+#verdict { border-left: 4px solid var(--vscode-charts-green, #89d185); padding: 0.2em 0.8em; margin: 1em 0; }
+#verdict[data-alarm="true"] { border-left-color: var(--vscode-editorWarning-foreground, #cca700); }
+#verdict h3 { margin: 0.3em 0; }
+.actions { display: flex; gap: 0.5em; margin: 0.8em 0; }
 `;
