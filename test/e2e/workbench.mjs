@@ -246,10 +246,18 @@ export async function applyQuickFix(page, title) {
 	throw new Error(`no quick fix titled "${title}" could be focused`);
 }
 
-/** Saves the active editor (Ctrl+S) and waits until its tab no longer shows unsaved changes. */
-export async function saveActiveEditor(page) {
+/**
+ * Saves the active editor (Ctrl+S) when its tab shows unsaved changes, and waits until it no longer does. An edit
+ * made by a quick fix or an undo reaches the editor a moment after the keystroke that asked for it (later still on a
+ * loaded machine), so callers poll this while they wait for the file on disk rather than save once straight away.
+ */
+export async function saveActiveEditorWhenDirty(page) {
+	const dirtyTab = page.locator('.tabs-container .tab.active.dirty');
+	if ((await dirtyTab.count()) === 0) {
+		return;
+	}
 	await page.keyboard.press('Control+S');
-	await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
+	await dirtyTab.waitFor({ state: 'detached' });
 }
 
 /**

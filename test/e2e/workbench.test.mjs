@@ -28,7 +28,7 @@ import {
 	recordNotifications,
 	runCommand,
 	runExplorerContextCommand,
-	saveActiveEditor,
+	saveActiveEditorWhenDirty,
 	screenshot,
 	UI_TIMEOUT_MS,
 	waitForCanvasColors,
@@ -160,8 +160,7 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			await page.keyboard.press('Escape');
 			await goToLine(page, duplicateLine);
 			await applyQuickFix(page, 'Delete this duplicate');
-			await saveActiveEditor(page);
-			const fixed = await waitForFileContent(path, (content) => !content.equals(original));
+			const fixed = await waitForFileContent(path, (content) => !content.equals(original), UI_TIMEOUT_MS, () => saveActiveEditorWhenDirty(page));
 			const expectedLines = originalLines.filter((_, index) => index !== duplicateLine - 1);
 			assert.equal(fixed.toString('utf8'), expectedLines.join('\n'), 'exactly the duplicate line is gone');
 		});
@@ -169,12 +168,7 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 			await page.keyboard.press('Control+Z');
 			// Undoing a workspace edit saves the file again when it was saved after the edit; save it when it did not,
 			// which its tab shows. Either may take a while on a loaded machine, so wait for whichever comes.
-			const dirtyTab = page.locator('.tabs-container .tab.active.dirty');
-			const restored = await waitForFileContent(path, (content) => content.equals(original), UI_TIMEOUT_MS, async () => {
-				if ((await dirtyTab.count()) > 0) {
-					await saveActiveEditor(page);
-				}
-			});
+			const restored = await waitForFileContent(path, (content) => content.equals(original), UI_TIMEOUT_MS, () => saveActiveEditorWhenDirty(page));
 			assert.ok(restored.equals(original), 'undo restores the file byte for byte');
 			await page.locator('.editor-instance .squiggly-warning').first().waitFor();
 		});
