@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultSettings } from '../../server/src/core';
 import { compareProfiles, DEFAULT_DRIFT_THRESHOLDS, type DriftReport, profileDataset } from '../../server/src/core/drift';
-import type { ForgetReport } from '../../server/src/training/forget/probe';
+import { DEFAULT_FORGET_OPTIONS, type ForgetReport, probeForgetting } from '../../server/src/training/forget/probe';
 import { PHONE_TOPICS, sample } from '../core/driftData';
 import { type DetailModel, type DriftModelModule, type ForgetModelModule, loadRunViewModule } from './runViewModules';
 
@@ -75,6 +75,20 @@ void describe('run view model: forgetting probe', () => {
 			['distillation (temperature 2)', [{ x: 0.85, y: 0.71 }]],
 		]);
 		assert.deepEqual(chart.series, [{ label: 'replay, share swept', color: 'blue', points: [{ x: 0.8, y: 0.74 }, { x: 0.95, y: 0.72 }] }], 'the sweep in order of share');
+	});
+
+	void it('shows every mitigation of a real probe, in a table and as a point each', () => {
+		const base = { file: 'movies.jsonl', text: sample({ records: 150, seed: 1 }) };
+		const target = { file: 'phones.jsonl', text: sample({ records: 150, seed: 2, topics: PHONE_TOPICS }) };
+		const report = probeForgetting(base, target, defaultSettings().fields, { ...DEFAULT_FORGET_OPTIONS, baseEpochs: 2, targetEpochs: 2 });
+		const detail = forget.forgetDetail(report as unknown as Record<string, unknown>, 'movies → phones');
+		const mitigations = table(detail, 'forget');
+		assert.equal(mitigations.rows.length, report.rows.length + 1);
+		assert.deepEqual(mitigations.rows.slice(1).map((row) => row[0]), report.rows.map((row) => row.method));
+		assert.ok(['plain', 'replay', 'l2-sp', 'ewc', 'distillation'].every((method) => mitigations.rows.some((row) => row[0] === method)));
+		const [chart] = detail.charts;
+		assert.equal(chart.markers.length, report.rows.length);
+		assert.equal(chart.series[0].points.length, DEFAULT_FORGET_OPTIONS.replayShares.length, 'one point of the replay line per share swept');
 	});
 
 	void it('skips broken rows and shows an empty probe without a chart', () => {

@@ -108,7 +108,7 @@ function groupFigure(report: DriftReportInput, thresholds: DriftThresholdValues)
 	const rows = groupRows(report);
 	const threshold = `≥ ${formatMetric(thresholds.groupShare * 100)} points with p < ${GROUP_P_VALUE}`;
 	if (rows.length === 0) {
-		return { signal: 'groups', statistic: 'largest change of a group\'s share', value: 'no group mentioned', threshold, over: false };
+		return { signal: 'groups', statistic: 'largest change of a group\'s share', value: 'no identity group in either dataset', threshold, over: false };
 	}
 	const largest = rows.reduce((best, row) => (Math.abs(row.shareB - row.shareA) > Math.abs(best.shareB - best.shareA) ? row : best));
 	return { signal: 'groups', statistic: 'largest change of a group\'s share', value: `${formatPoints(largest.shareB - largest.shareA)} (${largest.group})`, threshold, over: rows.some((row) => row.changed) };
