@@ -147,7 +147,7 @@ void describe('run view model: drift', () => {
 			vocabulary: { js: 0.09, baseline: 0.02, appeared: [{ ngram: '<script>alert(1)</script>', countA: 0, countB: 9, shareA: 0, shareB: 0.004 }], vanished: [] },
 			format: { js: 0, a: { classification: 1000 }, b: { classification: 500 } },
 			roles: { js: 0, a: {}, b: {} },
-			groups: { changed: [{ group: 'women', shareA: 0.1, shareB: 0.2, pValue: 1e-6 }], a: { women: 100, men: 90 }, b: { women: 100, men: 46 } },
+			groups: { changed: [{ group: 'women', shareA: 0.1, shareB: 0.2, pValue: 1e-6 }], a: { men: 90, women: 100, young: 20, old: 30 }, b: { men: 46, women: 100, young: 2, old: 15 } },
 			domainClassifier: { auc: 0.66, topNgrams: [{ ngram: 'refund', weight: 1.5, side: 'B' }], records: { a: 1000, b: 500 } },
 			thresholds: { psi: 0.3, js: 0.1, ks: 0.1, ksPValue: 0.01, vocabularyJs: 0.05, groupShare: 0.05, auc: 0.65 },
 			signals: ['labels', 'tokens', 'vocabulary', 'groups', 'domainClassifier'],
@@ -165,7 +165,7 @@ void describe('run view model: drift', () => {
 			['length', 'PSI', '0.05', '≥ 0.3', 'ok'],
 			['tokens', 'Kolmogorov-Smirnov', '0.15 (p 0.0010)', '≥ 0.1 with p < 0.01', 'drift'],
 			['tokens', 'PSI', '0.25', '≥ 0.3', 'ok'],
-			['vocabulary', 'Jensen-Shannon', '0.09 (sampling alone 0.02)', '≥ 0.02 + 0.05', 'drift'],
+			['vocabulary', 'Jensen-Shannon', '0.09', '≥ 0.07 (sampling alone 0.02 + 0.05)', 'drift'],
 			['formats', 'Jensen-Shannon', '0', '≥ 0.1', 'ok'],
 			['roles', 'Jensen-Shannon', '0', '≥ 0.1', 'ok'],
 			['groups', 'largest change of a group\'s share', '+10.0 points (women)', '≥ 5 points with p < 0.01', 'drift'],
@@ -175,7 +175,12 @@ void describe('run view model: drift', () => {
 		assert.deepEqual(table(detail, 'drift-labels').rows, [['pos', '500', '50.0 %', '350', '70.0 %'], ['neg', '500', '50.0 %', '150', '30.0 %']]);
 		assert.deepEqual(table(detail, 'drift-appeared').rows, [['<script>alert(1)</script>', '0', '9', '0.00 %', '0.40 %']]);
 		assert.ok(!detail.tables.some((candidate) => candidate.id === 'drift-vanished'), 'no vanished n-grams, no table');
-		assert.deepEqual(table(detail, 'drift-groups').rows, [['women', '10.0 %', '20.0 %', '+10.0 points', '1.0e-6'], ['men', '9.0 %', '9.2 %', '+0.2 points', '—']]);
+		assert.deepEqual(table(detail, 'drift-groups').rows, [
+			['women', '10.0 %', '20.0 %', '+10.0 points', '1.0e-6'],
+			['young', '2.0 %', '0.40 %', '−1.6 points', '—'],
+			['men', '9.0 %', '9.2 %', '+0.2 points', '—'],
+			['old', '3.0 %', '3.0 %', '0.0 points', '—'],
+		], 'the largest moves first');
 		assert.deepEqual(table(detail, 'drift-groups').flagged, [0]);
 		assert.deepEqual(table(detail, 'drift-domain').rows, [['refund', 'B', '1.5']]);
 		assert.equal(fact(detail, 'reference (A)'), 'train.jsonl (1000 records)');

@@ -85,7 +85,8 @@ export function driftFigures(report: DriftReportInput, thresholds: DriftThreshol
 	const vocabulary = isRecord(report.vocabulary) ? report.vocabulary : {};
 	if (isFiniteNumber(vocabulary.js)) {
 		const baseline = isFiniteNumber(vocabulary.baseline) ? vocabulary.baseline : 0;
-		figures.push({ signal: 'vocabulary', statistic: 'Jensen-Shannon', value: `${formatMetric(vocabulary.js)} (sampling alone ${formatMetric(baseline)})`, threshold: `≥ ${formatMetric(baseline)} + ${thresholds.vocabularyJs}`, over: at(vocabulary.js - baseline, thresholds.vocabularyJs) });
+		// The threshold sits above what sampling alone gives (compareProfiles judges js − baseline).
+		figures.push({ signal: 'vocabulary', statistic: 'Jensen-Shannon', value: formatMetric(vocabulary.js), threshold: `≥ ${formatMetric(baseline + thresholds.vocabularyJs)} (sampling alone ${formatMetric(baseline)} + ${thresholds.vocabularyJs})`, over: at(vocabulary.js - baseline, thresholds.vocabularyJs) });
 	}
 	for (const [key, signal] of [['format', 'formats'], ['roles', 'roles']] as const) {
 		const categorical = isRecord(report[key]) ? report[key] : {};
@@ -131,7 +132,7 @@ function groupRows(report: DriftReportInput): GroupRow[] {
 	const recordsA = recordsOf(report.a);
 	const recordsB = recordsOf(report.b);
 	const names = [...new Set([...changed.keys(), ...Object.keys(countsA), ...Object.keys(countsB)])];
-	return names.flatMap((group) => {
+	const rows = names.flatMap((group) => {
 		const shift = changed.get(group);
 		// The report's shares of a changed group; else the counts over the records (a group absent on a side is 0).
 		const share = (given: unknown, counts: Record<string, unknown>, records: number): number | null => {
@@ -142,6 +143,8 @@ function groupRows(report: DriftReportInput): GroupRow[] {
 		const shareB = share(shift?.shareB, countsB, recordsB);
 		return shareA === null || shareB === null ? [] : [{ group, shareA, shareB, pValue: isFiniteNumber(shift?.pValue) ? shift.pValue : null, changed: shift !== undefined }];
 	});
+	// The largest moves first; the sort is stable, so equal moves keep the report's order.
+	return rows.sort((x, y) => Math.abs(y.shareB - y.shareA) - Math.abs(x.shareB - x.shareA));
 }
 
 /** The detail of a drift comparison: the verdict, the figures against their thresholds, and what lies behind them. */
@@ -290,9 +293,10 @@ function formatShare(share: number): string {
 	return `${(share * 100).toFixed(Math.abs(share) < 0.01 ? 2 : 1)} %`;
 }
 
-/** A change of share in percentage points, signed. */
+/** A change of share in percentage points, signed unless it rounds to zero. */
 function formatPoints(change: number): string {
-	return `${change >= 0 ? '+' : '−'}${Math.abs(change * 100).toFixed(1)} points`;
+	const points = Math.abs(change * 100).toFixed(1);
+	return `${points === '0.0' ? '' : change > 0 ? '+' : '−'}${points} points`;
 }
 
 function formatP(value: number): string {
