@@ -1,6 +1,6 @@
 import { detectRecordFormat, majorityFormat, type FormatMatch } from './formats';
 import { parseLine, type ParsedLine } from './records';
-import { createLineInput, RuleOptions, type FileAccumulator, type FileFindingDraft, type FileRule, type FinishControl, type LineFindingDraft, type MutableLineEntry, type RecordRule, type Rule, type RuleMemory } from './rule';
+import { createLineInput, RuleOptions, type FileAccumulator, type FileFindingDraft, type FileRule, type FinishControl, type LineColumn, type LineFindingDraft, type MutableLineEntry, type RecordRule, type Rule, type RuleMemory } from './rule';
 import { ALL_RULES } from './rules';
 import { effectiveSeverity } from './settings';
 import { LintCancelled, type CancellationSignal, type DatasetFormat, type Finding, type ReportedSeverity, type Settings } from './types';
@@ -48,14 +48,34 @@ interface ActiveRules {
 }
 
 /**
+ * Feeds file rules whose accumulators take line values (`FileAccumulator.lineValue` and `addValues`) during one lint:
+ * `columnOf` gives a rule's values of every line, `entryOf` a line's entry.
+ */
+interface ColumnSource {
+	columnOf(ruleId: string, accumulator: ValueFedAccumulator): readonly unknown[];
+	entryOf(line: number): MutableLineEntry;
+}
+
+type ValueFedAccumulator = FileAccumulator & Required<Pick<FileAccumulator, 'lineValue'>>;
+
+/** What a finished lint leaves for the next one: the lines, their checked form, and the file rules' line values. */
+interface PreviousLint {
+	texts: readonly string[];
+	checked: readonly CheckedLine[];
+	/** Each value-fed rule's line values, aligned with `texts`. */
+	columns: ReadonlyMap<string, readonly unknown[]>;
+}
+
+/**
  * Lints one open document repeatedly. The lines of the previous lint are kept with their checked form, so after an
  * edit only changed lines are parsed and checked again: the unchanged start and end of the document are matched by
  * position (a string comparison per line, far cheaper than a hash lookup of every line), and the lines in between by
  * their text. File-level rules then re-run over the checked lines; their per-line work is memoised on the kept
- * entries (`LineInput.memo`). Create a new linter when the settings change.
+ * entries (`LineInput.memo`), and rules that take line values get the values of the unchanged start and end copied
+ * from the last lint, so only the changed lines are reduced again. Create a new linter when the settings change.
  */
 export class DocumentLinter {
-	private previous: { texts: readonly string[]; checked: readonly CheckedLine[] } = { texts: [], checked: [] };
+	private previous: PreviousLint = { texts: [], checked: [], columns: new Map() };
 	private readonly active: ActiveRules;
 	private readonly memories = new Map<string, RuleMemory>();
 
@@ -76,15 +96,46 @@ export class DocumentLinter {
 			return memory;
 		};
 		const check = (text: string, index: number): CheckedLine => {
-			const line = reuse(index, text) ?? checkLine(detached(text), this.active, this.settings);
+			const line = reuse.find(index, text) ?? checkLine(detached(text), this.active, this.settings);
 			checked[index] = line;
 			return line;
 		};
-		const result = await runLint(texts, this.active, this.settings, options, check, memoryOf);
+		const previous = this.previous;
+		const columns = new Map<string, readonly unknown[]>();
+		const source: ColumnSource = {
+			columnOf(ruleId, accumulator) {
+				const column = spliceColumn(previous.columns.get(ruleId), reuse, checked, (entry) => accumulator.lineValue(entry));
+				columns.set(ruleId, column);
+				return column;
+			},
+			entryOf(line) {
+				return checked[line].entry;
+			},
+		};
+		const result = await runLint(texts, this.active, this.settings, options, check, memoryOf, source);
 		// Only a finished lint replaces the kept lines, so a cancelled run leaves the previous ones usable.
-		this.previous = { texts, checked };
+		this.previous = { texts, checked, columns };
 		return result;
 	}
+}
+
+/**
+ * A rule's line values for this lint: those of the unchanged start and end copied from the last lint (the same lines,
+ * so the same values), the changed middle asked afresh; every line when the rule has no values kept.
+ */
+function spliceColumn(old: readonly unknown[] | undefined, reuse: LineReuse, checked: readonly CheckedLine[], valueOf: (entry: MutableLineEntry) => unknown): unknown[] {
+	const count = checked.length;
+	const kept = old !== undefined && old.length === reuse.oldCount ? old : [];
+	const prefix = Math.min(reuse.prefix, kept.length);
+	const suffix = Math.min(reuse.suffix, kept.length - prefix);
+	const column = kept.slice(0, prefix);
+	for (let line = prefix; line < count - suffix; line++) {
+		column.push(valueOf(checked[line].entry));
+	}
+	for (let line = kept.length - suffix; line < kept.length; line++) {
+		column.push(kept[line]);
+	}
+	return column;
 }
 
 /**
@@ -101,7 +152,18 @@ function detached(text: string): string {
  * prefix and suffix by position, the changed middle by text. Every checked line depends only on its text, so any
  * match is as good as a fresh check.
  */
-function reusableLines(previous: { texts: readonly string[]; checked: readonly CheckedLine[] }, texts: readonly string[]): (index: number, text: string) => CheckedLine | undefined {
+/** How the lines of a lint relate to the last one's: a common start and end, and a lookup of the changed middle. */
+interface LineReuse {
+	/** Lines before this index are the same lines as last time, at the same numbers. */
+	prefix: number;
+	/** This many last lines are the same lines as last time's last lines. */
+	suffix: number;
+	/** How many lines the last lint had. */
+	oldCount: number;
+	find(index: number, text: string): CheckedLine | undefined;
+}
+
+function reusableLines(previous: { texts: readonly string[]; checked: readonly CheckedLine[] }, texts: readonly string[]): LineReuse {
 	const old = previous.texts;
 	const shorter = Math.min(old.length, texts.length);
 	let prefix = 0;
@@ -117,14 +179,19 @@ function reusableLines(previous: { texts: readonly string[]; checked: readonly C
 		middle.set(old[index], previous.checked[index]);
 	}
 	const shift = old.length - texts.length;
-	return (index, text) => {
-		if (index < prefix) {
-			return previous.checked[index];
-		}
-		if (index >= texts.length - suffix) {
-			return previous.checked[index + shift];
-		}
-		return middle.get(text);
+	return {
+		prefix,
+		suffix,
+		oldCount: old.length,
+		find(index, text) {
+			if (index < prefix) {
+				return previous.checked[index];
+			}
+			if (index >= texts.length - suffix) {
+				return previous.checked[index + shift];
+			}
+			return middle.get(text);
+		},
 	};
 }
 
@@ -267,6 +334,8 @@ interface RunningFileRule {
 	rule: FileRule;
 	severity: ReportedSeverity;
 	accumulator: FileAccumulator | undefined;
+	/** True when the rule takes line values at the end of the line loop instead of `add` per line. */
+	valueFed: boolean;
 }
 
 /** The state of one run over the lines: counts, findings, and the file rules' accumulators. */
@@ -274,14 +343,42 @@ class LintRun {
 	readonly collector: FindingCollector;
 	readonly formatCounts = new Map<DatasetFormat, number>();
 	readonly accumulators: RunningFileRule[];
+	/** The accumulators fed line by line (the others take line values once the lines are done). */
+	private readonly perLine: RunningFileRule[];
 	lineCount = 0;
 	recordCount = 0;
 
-	constructor(private readonly active: ActiveRules, settings: Settings, options: LintOptions, memoryOf: ((ruleId: string) => RuleMemory) | undefined) {
+	constructor(private readonly active: ActiveRules, settings: Settings, options: LintOptions, memoryOf: ((ruleId: string) => RuleMemory) | undefined, values: boolean) {
 		this.collector = new FindingCollector(settings.maxProblems);
 		this.accumulators = active.file
 			.filter(({ rule }) => options.skipFileRules?.has(rule.id) !== true)
-			.map(({ rule, severity, options: ruleOptions }) => ({ rule, severity, accumulator: safeStart(rule, ruleOptions, settings, memoryOf?.(rule.id)) }));
+			.map(({ rule, severity, options: ruleOptions }) => {
+				const accumulator = safeStart(rule, ruleOptions, settings, memoryOf?.(rule.id));
+				return { rule, severity, accumulator, valueFed: values && accumulator?.lineValue !== undefined && accumulator.addValues !== undefined };
+			});
+		this.perLine = this.accumulators.filter((item) => !item.valueFed);
+	}
+
+	/** Hands the value-fed accumulators every line's value, once every line has been added. */
+	addValues(source: ColumnSource): void {
+		const entry = (line: number): MutableLineEntry => {
+			const found = source.entryOf(line);
+			// Lines with the same text may share one entry; its number is set on each request.
+			found.line = line;
+			return found;
+		};
+		for (const item of this.accumulators) {
+			const accumulator = item.accumulator;
+			if (!item.valueFed || accumulator?.lineValue === undefined || accumulator.addValues === undefined) {
+				continue;
+			}
+			try {
+				const column: LineColumn = { values: source.columnOf(item.rule.id, accumulator as ValueFedAccumulator), entry };
+				accumulator.addValues(column);
+			} catch (error) {
+				failed(item, error, this.collector);
+			}
+		}
 	}
 
 	/** Takes in the next line: its record rules' findings, and the line handed to every file rule. */
@@ -299,7 +396,7 @@ class LintRun {
 		}
 		const entry = checked.entry;
 		entry.line = lineNumber;
-		for (const item of this.accumulators) {
+		for (const item of this.perLine) {
 			if (item.accumulator === undefined) {
 				continue;
 			}
@@ -320,8 +417,9 @@ async function runLint(
 	options: LintOptions,
 	check: (text: string, index: number) => CheckedLine,
 	memoryOf?: (ruleId: string) => RuleMemory,
+	values?: ColumnSource,
 ): Promise<LintResult> {
-	const run = new LintRun(active, settings, options, memoryOf);
+	const run = new LintRun(active, settings, options, memoryOf, values !== undefined);
 	const pacer = new Pacer(options);
 	const yieldEvery = options.yieldEvery ?? 2000;
 	// Between the fixed progress points the clock is read every few lines only: it is cheap, but not free.
@@ -348,6 +446,9 @@ async function runLint(
 		}
 	}
 	pacer.throwIfCancelled();
+	if (values !== undefined) {
+		run.addValues(values);
+	}
 	const { collector, formatCounts } = run;
 	const summary = { lineCount: run.lineCount, recordCount: run.recordCount, format: majorityFormat(formatCounts), formatCounts };
 	const facts: LintResult['facts'] = {};

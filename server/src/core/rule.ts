@@ -99,12 +99,29 @@ export interface FinishControl {
  */
 export interface FileAccumulator {
 	add(entry: LineEntry): void;
+	/**
+	 * Optional, with `addValues`: what the rule needs of one line, pure in the line's text and the rule's options (memoise
+	 * it on the entry when it is costly). The editor's `DocumentLinter` keeps each line's value between lints and, after
+	 * an edit, asks only the changed lines for theirs, then hands every value to `addValues` instead of calling `add`
+	 * per line: the cost of a re-lint is then a tight loop over kept values, with no memo lookup or re-hash per line.
+	 */
+	lineValue?(entry: LineInput): unknown;
+	/** Takes in every line at once, as the values `lineValue` gave, in line order: the same as `add` of each line. */
+	addValues?(column: LineColumn): void;
 	finish(summary: FileSummary, control: FinishControl): FileFindingDraft[] | Promise<FileFindingDraft[]>;
 	/**
 	 * Figures worth showing even when no threshold is crossed, such as the label distribution of a balanced file
 	 * (the editor's status item shows it). Called after `finish`; the engine returns them under the rule id.
 	 */
 	facts?(summary: FileSummary): Record<string, unknown> | undefined;
+}
+
+/** Every line of a lint as `FileAccumulator.addValues` sees it. */
+export interface LineColumn {
+	/** The value `FileAccumulator.lineValue` gave for each line, indexed by line number. */
+	readonly values: readonly unknown[];
+	/** The entry of a line, for the few lines a rule reports on (reading it per line would undo the point of values). */
+	entry(line: number): LineEntry;
 }
 
 /** A rule that judges each line on its own. */

@@ -14,6 +14,8 @@ interface Claim {
 	output: number;
 	/** For preference pairs: the hash of the same pair the other way round. */
 	swapped?: number;
+	/** For labels: the label as shown in messages. */
+	label?: string;
 }
 
 /** A later record that disagrees with the first record of its input. */
@@ -91,28 +93,41 @@ export const conflictingLabels: FileRule = {
 		const pairs = new FirstRecords();
 		const conflicts: Conflict[] = [];
 		const inputs = new Set<number>();
+		/** Takes in one line's claim; `entryOf` gives the line's entry for the few lines whose value is shown. */
+		const take = (claim: Claim | undefined, line: number, entryOf: (line: number) => LineEntry): void => {
+			if (claim === undefined) {
+				return;
+			}
+			if (claim.kind === 'preference') {
+				const other = claim.swapped === undefined ? -1 : pairs.slotOf(claim.swapped);
+				if (other !== -1) {
+					conflicts.push({ claim, line, shown: shownOf(entryOf(line)), firstLine: pairs.line(other), firstShown: undefined });
+					inputs.add(claim.input);
+				} else if (pairs.slotOf(claim.output) === -1) {
+					pairs.add(claim.output, line, claim.output, undefined);
+				}
+				return;
+			}
+			const first = firstByInput.slotOf(claim.input);
+			if (first === -1) {
+				firstByInput.add(claim.input, line, claim.output, claim.label);
+			} else if (firstByInput.output(first) !== claim.output) {
+				conflicts.push({ claim, line, shown: shownOf(entryOf(line)), firstLine: firstByInput.line(first), firstShown: firstByInput.label(first) });
+				inputs.add(claim.input);
+			}
+		};
+		let current: LineEntry | undefined;
+		const currentEntry = (): LineEntry => current as LineEntry;
 		return {
 			add(entry) {
-				const claim = claimOf(entry);
-				if (claim === undefined) {
-					return;
-				}
-				if (claim.kind === 'preference') {
-					const other = claim.swapped === undefined ? -1 : pairs.slotOf(claim.swapped);
-					if (other !== -1) {
-						conflicts.push({ claim, line: entry.line, shown: shownOf(entry), firstLine: pairs.line(other), firstShown: undefined });
-						inputs.add(claim.input);
-					} else if (pairs.slotOf(claim.output) === -1) {
-						pairs.add(claim.output, entry.line, claim.output, undefined);
-					}
-					return;
-				}
-				const first = firstByInput.slotOf(claim.input);
-				if (first === -1) {
-					firstByInput.add(claim.input, entry.line, claim.output, claim.kind === 'label' ? shownOf(entry) : undefined);
-				} else if (firstByInput.output(first) !== claim.output) {
-					conflicts.push({ claim, line: entry.line, shown: shownOf(entry), firstLine: firstByInput.line(first), firstShown: firstByInput.label(first) });
-					inputs.add(claim.input);
+				current = entry;
+				take(claimOf(entry), entry.line, currentEntry);
+			},
+			lineValue: claimOf,
+			addValues(column) {
+				const values = column.values as ReadonlyArray<Claim | undefined>;
+				for (let line = 0; line < values.length; line++) {
+					take(values[line], line, column.entry);
 				}
 			},
 			finish() {
@@ -159,7 +174,7 @@ function claimOfContent(entry: LineEntry): Claim | undefined {
 	if (record.label !== undefined && content.label !== undefined) {
 		// A KTO record labels a (prompt, completion) pair; a classification record labels its text.
 		const input = answer === '' ? (prompt?.hash ?? hashText53('')) : hashText53(`${promptText}${FIELD_SEPARATOR}${answer}`);
-		return { kind: 'label', length, input, output: hashText53(record.label) };
+		return { kind: 'label', length, input, output: hashText53(record.label), label: clip(content.label) };
 	}
 	if (prompt === undefined) {
 		return undefined;
@@ -181,6 +196,10 @@ function claimOfContent(entry: LineEntry): Claim | undefined {
 
 /** The label, or the start of the answer (the chosen one for preference pairs), for messages; built only when shown. */
 function shownOf(entry: LineEntry): string {
+	return entry.memo('conflicting-labels:shown', () => shownOfContent(entry));
+}
+
+function shownOfContent(entry: LineEntry): string {
 	const content = entry.content();
 	if (content === undefined) {
 		return '';

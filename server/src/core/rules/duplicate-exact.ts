@@ -1,7 +1,7 @@
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
 import { NumberMap } from '../dedup/numberMap';
-import { COMPARE_MODES, comparableText, type CompareMode } from '../dedup/recordText';
-import type { FileFindingDraft, FileRule } from '../rule';
+import { COMPARE_MODES, comparableText, type ComparableText, type CompareMode } from '../dedup/recordText';
+import type { FileFindingDraft, FileRule, LineInput } from '../rule';
 
 /** Later copies of one record, with their line lengths (for ranges). */
 interface CopyGroup {
@@ -24,27 +24,42 @@ export const duplicateExact: FileRule = {
 		const firstLineByHash = new NumberMap();
 		const groups = new Map<number, CopyGroup>();
 		let skipped = 0;
+		/**
+		 * Takes in one line: its comparable text (null for a record without any, undefined for a non-record). Returns the
+		 * group of a later copy, whose line length the caller adds (reading it only for copies).
+		 */
+		const take = (comparable: ComparableText | null | undefined, line: number): CopyGroup | undefined => {
+			if (comparable === null) {
+				skipped++;
+				return undefined;
+			}
+			if (comparable === undefined) {
+				return undefined;
+			}
+			const first = firstLineByHash.get(comparable.hash);
+			if (first === -1) {
+				firstLineByHash.set(comparable.hash, line);
+				return undefined;
+			}
+			let group = groups.get(first);
+			if (group === undefined) {
+				group = { lines: [], lengths: [] };
+				groups.set(first, group);
+			}
+			group.lines.push(line);
+			return group;
+		};
+		const lineValue = (entry: LineInput): ComparableText | null | undefined => comparableText(entry, mode) ?? (entry.record === undefined ? undefined : null);
 		return {
 			add(entry) {
-				const comparable = comparableText(entry, mode);
-				if (comparable === undefined) {
-					if (entry.record !== undefined) {
-						skipped++;
-					}
-					return;
+				take(lineValue(entry), entry.line)?.lengths.push(entry.parsed.text.length);
+			},
+			lineValue,
+			addValues(column) {
+				const values = column.values as ReadonlyArray<ComparableText | null | undefined>;
+				for (let line = 0; line < values.length; line++) {
+					take(values[line], line)?.lengths.push(column.entry(line).parsed.text.length);
 				}
-				const first = firstLineByHash.get(comparable.hash);
-				if (first === -1) {
-					firstLineByHash.set(comparable.hash, entry.line);
-					return;
-				}
-				let group = groups.get(first);
-				if (group === undefined) {
-					group = { lines: [], lengths: [] };
-					groups.set(first, group);
-				}
-				group.lines.push(entry.line);
-				group.lengths.push(entry.parsed.text.length);
 			},
 			finish() {
 				const drafts: FileFindingDraft[] = [];

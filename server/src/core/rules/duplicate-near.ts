@@ -38,21 +38,38 @@ export const duplicateNear: FileRule = {
 		const streamed = memory === undefined ? new StreamedSlots(hasher, ruleOptions.number('retainedTextChars', DEFAULT_RETAINED_TEXT_CHARS)) : undefined;
 		const lines: number[] = [];
 		const lengths: number[] = [];
+		/** The length of a slot's line, for ranges: kept per slot by `add`, read from the line when fed values. */
+		let lengthOf = (slot: number): number => lengths[slot];
+		/** Takes in one line's text; returns true when it is a new slot (the first line with that text). */
+		const take = (line: ComparableText | undefined, lineNumber: number): boolean => {
+			if (line === undefined || seen.get(line.hash) !== -1) {
+				return false;
+			}
+			seen.set(line.hash, lines.length);
+			lines.push(lineNumber);
+			if (streamed === undefined) {
+				slots.push(line as NearFeatures);
+			} else {
+				streamed.add(line.text);
+			}
+			return true;
+		};
 		return {
 			add(entry) {
 				// A one-off run hashes the line straight into its compact storage; the editor memoises keys on the line.
-				const line = streamed === undefined ? features.features(entry) : comparableText(entry, mode);
-				if (line === undefined || seen.get(line.hash) !== -1) {
-					return;
+				if (take(streamed === undefined ? features.features(entry) : comparableText(entry, mode), entry.line)) {
+					lengths.push(entry.parsed.text.length);
 				}
-				seen.set(line.hash, lines.length);
-				lines.push(entry.line);
-				lengths.push(entry.parsed.text.length);
-				if (streamed === undefined) {
-					slots.push(line as NearFeatures);
-				} else {
-					streamed.add(line.text);
+			},
+			lineValue(entry) {
+				return streamed === undefined ? features.features(entry) : comparableText(entry, mode);
+			},
+			addValues(column) {
+				const values = column.values as ReadonlyArray<ComparableText | undefined>;
+				for (let line = 0; line < values.length; line++) {
+					take(values[line], line);
 				}
+				lengthOf = (slot) => column.entry(lines[slot]).parsed.text.length;
 			},
 			async finish(_summary, control) {
 				const previous = memory?.kept as KeptClusters | undefined;
@@ -102,7 +119,7 @@ export const duplicateNear: FileRule = {
 						const nearestLine = lines[best.other];
 						drafts.push({
 							message: `Near duplicate: ${Math.round(best.similarity * 100)}% similar to ${lineLabel(nearestLine)}; cluster ${clusterId} of ${plural(members.length, 'record')}, first at ${lineLabel(first)}.`,
-							range: lineRange(lines[slot], lengths[slot]),
+							range: lineRange(lines[slot], lengthOf(slot)),
 							fix: deleteLinesFix('Delete this near duplicate', [lines[slot]], false),
 							alternativeFixes: later.length > 1 ? [deleteLinesFix(`Keep only the first record of cluster ${clusterId} (delete ${later.length})`, later, false)] : undefined,
 							related: [

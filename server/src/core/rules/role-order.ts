@@ -1,6 +1,6 @@
 import { canonicalRole, type Turn } from '../content';
 import { spanOf } from '../jsonLocate';
-import type { FileFindingDraft, FileRule, LineEntry } from '../rule';
+import type { FileFindingDraft, FileRule, LineInput } from '../rule';
 import type { DatasetFormat, JsonObject, JsonValue } from '../types';
 
 /** A role problem at message `index` of the conversation list. */
@@ -50,30 +50,43 @@ export const roleOrder: FileRule = {
 	start(options) {
 		const lastRole = options.string('lastRole', 'assistant');
 		const systemShare = options.number('missingSystemShare', 0.5);
+		const memoKey = `role-order:${lastRole}`;
 		const findings: FileFindingDraft[] = [];
 		const withoutSystem: Array<{ line: number; length: number }> = [];
 		let conversations = 0;
 		let withSystem = 0;
+		const take = (value: RoleLine | undefined, line: number): void => {
+			if (value === undefined) {
+				return;
+			}
+			for (const problem of value.problems) {
+				findings.push({
+					message: problem.message,
+					range: { line, column: problem.column, endLine: line, endColumn: problem.endColumn },
+					...(problem.severity === undefined ? {} : { severity: problem.severity }),
+					data: { index: problem.index },
+				});
+			}
+			if (!value.conversation) {
+				return;
+			}
+			conversations++;
+			if (value.hasSystem) {
+				withSystem++;
+			} else if (withoutSystem.length < 5000) {
+				withoutSystem.push({ line, length: value.length });
+			}
+		};
+		const lineValue = (entry: LineInput): RoleLine | undefined => entry.memo(memoKey, () => roleLineOf(entry, lastRole));
 		return {
 			add(entry) {
-				for (const { path, problem } of entry.memo(`role-order:trl:${lastRole}`, () => trlProblems(entry))) {
-					findings.push(toFinding(entry, path, problem));
-				}
-				const fields = entry.match?.format === undefined ? undefined : CONVERSATION_FIELDS[entry.match.format];
-				const list = fields === undefined || entry.record === undefined ? undefined : valueAt(entry.record, fields.list);
-				if (fields === undefined || !Array.isArray(list)) {
-					return;
-				}
-				conversations++;
-				const roles = list.map((message) => roleOf(message, fields.role));
-				if (roles.some((role) => role !== undefined && canonicalRole(role) === 'system') || typeof entry.record?.system === 'string' || entry.record?.systemInstruction !== undefined) {
-					withSystem++;
-				} else if (withoutSystem.length < 5000) {
-					withoutSystem.push({ line: entry.line, length: entry.parsed.text.length });
-				}
-				const problems = entry.memo(`role-order:${lastRole}`, () => checkConversation(entry.match?.format, list, roles, lastRole));
-				for (const problem of problems) {
-					findings.push(toFinding(entry, fields.list, problem));
+				take(lineValue(entry), entry.line);
+			},
+			lineValue,
+			addValues(column) {
+				const values = column.values as ReadonlyArray<RoleLine | undefined>;
+				for (let line = 0; line < values.length; line++) {
+					take(values[line], line);
 				}
 			},
 			finish() {
@@ -94,7 +107,7 @@ export const roleOrder: FileRule = {
 };
 
 /** Role problems of TRL's conversational prompt-completion, preference and prompt-only records. */
-function trlProblems(entry: LineEntry): Array<{ path: string[]; problem: RoleProblem }> {
+function trlProblems(entry: LineInput): Array<{ path: string[]; problem: RoleProblem }> {
 	const format = entry.match?.format;
 	const record = entry.record;
 	if (format === undefined || record === undefined || !TRL_PROMPT_FORMATS.has(format)) {
@@ -140,14 +153,40 @@ function isMessageList(value: JsonValue | undefined): value is JsonValue[] {
 	return Array.isArray(value) && value.length > 0 && roleOf(value[0], 'role') !== undefined;
 }
 
-function toFinding(entry: LineEntry, listPath: readonly string[], problem: RoleProblem): FileFindingDraft {
+/** What the rule needs of one line, computed once per line text: its role problems, located, and its system message. */
+interface RoleLine {
+	problems: LocatedProblem[];
+	/** Whether the record is a conversation of its format (only those count towards the system-message share). */
+	conversation: boolean;
+	hasSystem: boolean;
+	/** The line's length, for the range of a missing-system finding. */
+	length: number;
+}
+
+interface LocatedProblem extends RoleProblem {
+	column: number;
+	endColumn: number;
+}
+
+/** The role problems and system message of a line; undefined for a line with neither problems nor a conversation. */
+function roleLineOf(entry: LineInput, lastRole: string): RoleLine | undefined {
+	const problems = trlProblems(entry).map(({ path, problem }) => locate(entry, path, problem));
+	const fields = entry.match?.format === undefined ? undefined : CONVERSATION_FIELDS[entry.match.format];
+	const list = fields === undefined || entry.record === undefined ? undefined : valueAt(entry.record, fields.list);
+	if (fields === undefined || !Array.isArray(list)) {
+		return problems.length === 0 ? undefined : { problems, conversation: false, hasSystem: false, length: entry.parsed.text.length };
+	}
+	const roles = list.map((message) => roleOf(message, fields.role));
+	const hasSystem = roles.some((role) => role !== undefined && canonicalRole(role) === 'system') || typeof entry.record?.system === 'string' || entry.record?.systemInstruction !== undefined;
+	for (const problem of checkConversation(entry.match?.format, list, roles, lastRole)) {
+		problems.push(locate(entry, fields.list, problem));
+	}
+	return { problems, conversation: true, hasSystem, length: entry.parsed.text.length };
+}
+
+function locate(entry: LineInput, listPath: readonly string[], problem: RoleProblem): LocatedProblem {
 	const span = spanOf(entry.parsed.text, [...listPath, problem.index]);
-	return {
-		message: problem.message,
-		range: { line: entry.line, column: span.start, endLine: entry.line, endColumn: span.end },
-		...(problem.severity === undefined ? {} : { severity: problem.severity }),
-		data: { index: problem.index },
-	};
+	return { ...problem, column: span.start, endColumn: span.end };
 }
 
 function roleOf(message: JsonValue, roleKey: string): string | undefined {
