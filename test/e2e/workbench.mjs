@@ -260,6 +260,12 @@ export async function saveActiveEditorWhenDirty(page) {
 	await dirtyTab.waitFor({ state: 'detached' });
 }
 
+/** Puts the keyboard focus in the active editor's text (a click on its first line) and presses Ctrl+Z there. */
+export async function undoInActiveEditor(page) {
+	await page.locator('.editor-instance .view-lines .view-line').first().click();
+	await page.keyboard.press('Control+Z');
+}
+
 /**
  * Polls a file on disk until `predicate(content)` holds, and returns that content; throws after `timeoutMs`.
  * `whileWaiting`, if given, runs between polls (e.g. to save an editor once it shows unsaved changes).
