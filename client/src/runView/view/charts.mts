@@ -94,6 +94,7 @@ function configuration(model: ChartModel): ChartConfiguration<'line', Array<{ x:
 	const foreground = cssVar('--vscode-foreground', '#cccccc');
 	const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)');
 	const color = (name: ChartColor): string => cssVar(`--vscode-charts-${name}`, FALLBACK_COLORS[name]);
+	const fractional = model.xFractional === true;
 	const datasets: Array<ChartDataset<'line', Array<{ x: number; y: number }>>> = [
 		// Markers first, so they are drawn above the lines.
 		...model.markers.map((marker) => ({ label: marker.label, data: marker.points, showLine: false, pointRadius: 6, pointHoverRadius: 8, pointStyle: 'rectRot' as const, backgroundColor: color(marker.color), borderColor: color(marker.color) })),
@@ -110,8 +111,9 @@ function configuration(model: ChartModel): ChartConfiguration<'line', Array<{ x:
 			color: foreground,
 			interaction: { mode: 'nearest', intersect: false },
 			scales: {
-				x: { type: 'linear', ticks: { color: foreground, precision: model.xFractional === true ? undefined : 0 }, grid: { color: grid }, title: { display: true, text: model.xTitle, color: foreground } },
-				y: { type: 'linear', ticks: { color: foreground }, grid: { color: grid }, title: { display: true, text: model.yTitle, color: foreground } },
+				// A scatter of fractions (retention) has points at its extremes: the grace keeps them whole inside the axes.
+				x: { type: 'linear', grace: fractional ? '5%' : 0, ticks: { color: foreground, precision: fractional ? undefined : 0 }, grid: { color: grid }, title: { display: true, text: model.xTitle, color: foreground } },
+				y: { type: 'linear', grace: fractional ? '5%' : 0, ticks: { color: foreground }, grid: { color: grid }, title: { display: true, text: model.yTitle, color: foreground } },
 			},
 			plugins: { legend: { labels: { color: foreground } } },
 		},
