@@ -178,7 +178,12 @@ class RunViewPanel {
 			}
 		} else if (candidate.type === 'action' && key !== undefined && typeof candidate.action === 'string') {
 			// Only an action the extension itself attached to that entry runs.
-			await this.sessions.get(key)?.actions.find((action) => action.id === candidate.action)?.run();
+			const action = this.sessions.get(key)?.actions.find((attached) => attached.id === candidate.action);
+			try {
+				await action?.run();
+			} catch (error) {
+				void vscode.window.showErrorMessage(`Tunelint: ${action?.label ?? 'the action'} failed: ${error instanceof Error ? error.message : String(error)}`);
+			}
 		} else if (candidate.type === 'open' && key !== undefined && typeof candidate.line === 'number' && Number.isInteger(candidate.line) && candidate.line >= 0) {
 			await this.openLine(key, candidate.line);
 		}
