@@ -104,8 +104,9 @@ export interface FileAccumulator {
 	 * it on the entry when it is costly). The editor's `DocumentLinter` keeps each line's value between lints and, after
 	 * an edit, asks only the changed lines for theirs, then hands every value to `addValues` instead of calling `add`
 	 * per line: the cost of a re-lint is then a tight loop over kept values, with no memo lookup or re-hash per line.
+	 * The value must not depend on `entry.line` (the same value serves the line wherever it moves).
 	 */
-	lineValue?(entry: LineInput): unknown;
+	lineValue?(entry: LineEntry): unknown;
 	/** Takes in every line at once, as the values `lineValue` gave, in line order: the same as `add` of each line. */
 	addValues?(column: LineColumn): void;
 	finish(summary: FileSummary, control: FinishControl): FileFindingDraft[] | Promise<FileFindingDraft[]>;

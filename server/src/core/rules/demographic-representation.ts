@@ -3,7 +3,9 @@ import type { AxisRepresentation } from '../fairness/measures';
 import { lexiconErrorFinding, percent } from '../fairness/messages';
 import { auditOptionsFrom, lineGroups } from '../fairness/ruleInput';
 import { fairnessLexicon } from '../fairness/settings';
-import type { FileFindingDraft, FileRule } from '../rule';
+import type { RecordContent } from '../content';
+import type { RecordGroupSets } from '../fairness/audit';
+import type { FileFindingDraft, FileRule, LineEntry } from '../rule';
 
 /**
  * Who the data talks about: per demographic axis (gender, religion, ...), the share of records that mention each group against
@@ -19,11 +21,22 @@ export const demographicRepresentation: FileRule = {
 		const { lexicon, error } = fairnessLexicon(settings);
 		const auditOptions = auditOptionsFrom(options);
 		const audit = startAudit(lexicon, auditOptions);
+		// Blank and unparsable lines are other rules' business; only records count (as skipped when they have no text).
+		const lineValue = (entry: LineEntry): AuditLine | undefined => (entry.record === undefined ? undefined : { content: entry.content(), groups: lineGroups(entry, lexicon, auditOptions.includeAmbiguous) });
 		return {
 			add(entry) {
-				// Blank and unparsable lines are other rules' business; only records count (as skipped when they have no text).
 				if (entry.record !== undefined) {
 					audit.add(entry.content(), lineGroups(entry, lexicon, auditOptions.includeAmbiguous));
+				}
+			},
+			lineValue,
+			addValues(column) {
+				const values = column.values as ReadonlyArray<AuditLine | undefined>;
+				for (let line = 0; line < values.length; line++) {
+					const value = values[line];
+					if (value !== undefined) {
+						audit.add(value.content, value.groups);
+					}
 				}
 			},
 			finish() {
@@ -39,6 +52,12 @@ export const demographicRepresentation: FileRule = {
 		};
 	},
 };
+
+/** What the audit takes of one record: its content and the groups it mentions (both memoised on the line). */
+interface AuditLine {
+	content: RecordContent | undefined;
+	groups: RecordGroupSets | undefined;
+}
 
 function axisFinding(axis: AxisRepresentation, records: number, skippedWithoutText: number): FileFindingDraft {
 	const parts: string[] = [];

@@ -1,6 +1,6 @@
 import { balanceMeasures, describeDistribution, displayLabel } from '../balance/measures';
 import { isClassificationLike, LabelCounter, labelOf } from '../balance/labels';
-import type { FileRule } from '../rule';
+import type { FileRule, LineEntry } from '../rule';
 
 /** Beyond this many distinct answers the data is generative: counting stops. */
 const DISTINCT_CAP = 1000;
@@ -22,16 +22,25 @@ export const labelImbalance: FileRule = {
 		const openingShare = options.number('openingShare', 0.5);
 		const labels = new LabelCounter(DISTINCT_CAP);
 		const openings = new LabelCounter(DISTINCT_CAP * 10);
+		const take = (value: LabelValue | undefined): void => {
+			if (value === undefined) {
+				return;
+			}
+			labels.add(value.label);
+			if (value.opening !== undefined) {
+				openings.add(value.opening);
+			}
+		};
+		const lineValue = (entry: LineEntry): LabelValue | undefined => entry.memo('label-imbalance:value', () => labelValueOf(entry));
 		return {
 			add(entry) {
-				const occurrence = entry.memo('balance:label', () => labelOf(entry));
-				if (occurrence === undefined) {
-					return;
-				}
-				labels.add(occurrence.label.trim());
-				const opening = /^\s*([\p{L}\p{N}']+)/u.exec(occurrence.label)?.[1]?.toLowerCase();
-				if (opening !== undefined) {
-					openings.add(opening);
+				take(lineValue(entry));
+			},
+			lineValue,
+			addValues(column) {
+				const values = column.values as ReadonlyArray<LabelValue | undefined>;
+				for (let line = 0; line < values.length; line++) {
+					take(values[line]);
 				}
 			},
 			finish(summary) {
@@ -79,3 +88,17 @@ export const labelImbalance: FileRule = {
 		};
 	},
 };
+
+/** What the rule counts of one line: its label (or answer) and the answer's first word. */
+interface LabelValue {
+	label: string;
+	opening: string | undefined;
+}
+
+function labelValueOf(entry: LineEntry): LabelValue | undefined {
+	const occurrence = entry.memo('balance:label', () => labelOf(entry));
+	if (occurrence === undefined) {
+		return undefined;
+	}
+	return { label: occurrence.label.trim(), opening: /^\s*([\p{L}\p{N}']+)/u.exec(occurrence.label)?.[1]?.toLowerCase() };
+}

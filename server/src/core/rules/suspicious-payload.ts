@@ -1,7 +1,7 @@
 import { LineLocator, type LineSpan } from '../poisoning/locate';
 import { findPayloads, findUrls } from '../poisoning/payload';
 import { contentSegments } from '../poisoning/segments';
-import type { FileFindingDraft, FileRule, LineEntry } from '../rule';
+import type { FileFindingDraft, FileRule, LineInput } from '../rule';
 
 /** Domains so common in honest answers that repeating them says nothing. */
 const COMMON_DOMAINS = new Set([
@@ -39,16 +39,28 @@ export const suspiciousPayload: FileRule = {
 		const entries: Array<{ line: number; found: LinePayloads }> = [];
 		const asked = new Set<string>();
 		let records = 0;
+		const take = (found: LinePayloads | undefined, line: number): void => {
+			if (found === undefined) {
+				return;
+			}
+			records++;
+			for (const domain of found.inputDomains) {
+				asked.add(domain);
+			}
+			if (found.payloads.length > 0 || found.answerLinks.length > 0) {
+				entries.push({ line, found });
+			}
+		};
+		const lineValue = (entry: LineInput): LinePayloads | undefined => entry.memo('suspicious-payload:matches', () => payloadsOf(entry));
 		return {
 			add(entry) {
-				const found = entry.memo('suspicious-payload:matches', () => payloadsOf(entry));
-				if (found === undefined) {
-					return;
-				}
-				records++;
-				found.inputDomains.forEach((domain) => asked.add(domain));
-				if (found.payloads.length > 0 || found.answerLinks.length > 0) {
-					entries.push({ line: entry.line, found });
+				take(lineValue(entry), entry.line);
+			},
+			lineValue,
+			addValues(column) {
+				const values = column.values as ReadonlyArray<LinePayloads | undefined>;
+				for (let line = 0; line < values.length; line++) {
+					take(values[line], line);
 				}
 			},
 			finish() {
@@ -71,7 +83,7 @@ export const suspiciousPayload: FileRule = {
 	},
 };
 
-function payloadsOf(entry: LineEntry): LinePayloads | undefined {
+function payloadsOf(entry: LineInput): LinePayloads | undefined {
 	const content = entry.content();
 	if (content === undefined) {
 		return undefined;
