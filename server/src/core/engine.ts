@@ -128,14 +128,12 @@ function spliceColumn(old: readonly unknown[] | undefined, reuse: LineReuse, che
 	const kept = old !== undefined && old.length === reuse.oldCount ? old : [];
 	const prefix = Math.min(reuse.prefix, kept.length);
 	const suffix = Math.min(reuse.suffix, kept.length - prefix);
-	const column = kept.slice(0, prefix);
+	const middle: unknown[] = [];
 	for (let line = prefix; line < count - suffix; line++) {
-		column.push(valueOf(checked[line].entry));
+		middle.push(valueOf(checked[line].entry));
 	}
-	for (let line = kept.length - suffix; line < kept.length; line++) {
-		column.push(kept[line]);
-	}
-	return column;
+	// Two slices and a concat copy the kept values in bulk, where a push per line would cost a call per line.
+	return kept.slice(0, prefix).concat(middle, kept.slice(kept.length - suffix));
 }
 
 /**

@@ -43,6 +43,25 @@ export class NumberMap {
 		}
 	}
 
+	/**
+	 * The value of `key` when present; otherwise stores `value` under it and returns -1. One probe where `get` then
+	 * `set` would make two (the duplicate rules do this for every line).
+	 */
+	getOrSet(key: number, value: number): number {
+		const position = this.position(key);
+		const found = this.values[position];
+		if (found !== -1) {
+			return found;
+		}
+		this.count++;
+		this.keys[position] = key;
+		this.values[position] = value;
+		if (this.count * 2 > this.mask + 1) {
+			this.grow();
+		}
+		return -1;
+	}
+
 	/** The slot holding `key`, or the empty slot where it would go. */
 	private position(key: number): number {
 		// The low 32 bits of a 53-bit hash are well mixed; `>>> 0` takes them without allocating.
@@ -53,12 +72,26 @@ export class NumberMap {
 		return position;
 	}
 
-	private grow(): void {
+	/**
+	 * Makes room for `count` keys in all at once, so that filling a map whose final size is known (the editor's lines)
+	 * does not rehash it at every doubling.
+	 */
+	reserve(count: number): void {
+		if (count * 2 > this.mask + 1) {
+			this.grow(count * 2);
+		}
+	}
+
+	private grow(atLeast = 0): void {
 		const oldKeys = this.keys;
 		const oldValues = this.values;
-		this.keys = new Float64Array(oldKeys.length * 2);
-		this.values = new Int32Array(oldValues.length * 2).fill(-1);
-		this.mask = this.keys.length - 1;
+		let size = oldKeys.length * 2;
+		while (size < atLeast) {
+			size *= 2;
+		}
+		this.keys = new Float64Array(size);
+		this.values = new Int32Array(size).fill(-1);
+		this.mask = size - 1;
 		this.count = 0;
 		for (let i = 0; i < oldKeys.length; i++) {
 			if (oldValues[i] !== -1) {

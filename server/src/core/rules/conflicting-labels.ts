@@ -40,6 +40,11 @@ class FirstRecords {
 	private readonly labels: Array<string | undefined> = [];
 	private readonly interned = new Map<string, string>();
 
+	/** Makes room for `count` records at once (see `NumberMap.reserve`). */
+	reserve(count: number): void {
+		this.slots.reserve(count);
+	}
+
 	/** The slot of a key, or -1. */
 	slotOf(key: number): number {
 		return this.slots.get(key);
@@ -47,6 +52,19 @@ class FirstRecords {
 
 	add(key: number, line: number, output: number, label: string | undefined): void {
 		this.slots.set(key, this.lines.length);
+		this.append(line, output, label);
+	}
+
+	/** The slot of `key` when present; otherwise adds the record under it and returns -1 (one probe, not two). */
+	slotOrAdd(key: number, line: number, output: number, label: string | undefined): number {
+		const slot = this.slots.getOrSet(key, this.lines.length);
+		if (slot === -1) {
+			this.append(line, output, label);
+		}
+		return slot;
+	}
+
+	private append(line: number, output: number, label: string | undefined): void {
 		this.lines.push(line);
 		this.outputs.push(output);
 		this.labels.push(label === undefined ? undefined : this.intern(label));
@@ -108,10 +126,11 @@ export const conflictingLabels: FileRule = {
 				}
 				return;
 			}
-			const first = firstByInput.slotOf(claim.input);
+			const first = firstByInput.slotOrAdd(claim.input, line, claim.output, claim.label);
 			if (first === -1) {
-				firstByInput.add(claim.input, line, claim.output, claim.label);
-			} else if (firstByInput.output(first) !== claim.output) {
+				return;
+			}
+			if (firstByInput.output(first) !== claim.output) {
 				conflicts.push({ claim, line, shown: shownOf(entryOf(line)), firstLine: firstByInput.line(first), firstShown: firstByInput.label(first) });
 				inputs.add(claim.input);
 			}
@@ -126,6 +145,7 @@ export const conflictingLabels: FileRule = {
 			lineValue: claimOf,
 			addValues(column) {
 				const values = column.values as ReadonlyArray<Claim | undefined>;
+				firstByInput.reserve(values.length);
 				for (let line = 0; line < values.length; line++) {
 					take(values[line], line, column.entry);
 				}

@@ -36,9 +36,8 @@ export const duplicateExact: FileRule = {
 			if (comparable === undefined) {
 				return undefined;
 			}
-			const first = firstLineByHash.get(comparable.hash);
+			const first = firstLineByHash.getOrSet(comparable.hash, line);
 			if (first === -1) {
-				firstLineByHash.set(comparable.hash, line);
 				return undefined;
 			}
 			let group = groups.get(first);
@@ -57,6 +56,7 @@ export const duplicateExact: FileRule = {
 			lineValue,
 			addValues(column) {
 				const values = column.values as ReadonlyArray<ComparableText | null | undefined>;
+				firstLineByHash.reserve(values.length);
 				for (let line = 0; line < values.length; line++) {
 					take(values[line], line)?.lengths.push(column.entry(line).parsed.text.length);
 				}

@@ -42,10 +42,9 @@ export const duplicateNear: FileRule = {
 		let lengthOf = (slot: number): number => lengths[slot];
 		/** Takes in one line's text; returns true when it is a new slot (the first line with that text). */
 		const take = (line: ComparableText | undefined, lineNumber: number): boolean => {
-			if (line === undefined || seen.get(line.hash) !== -1) {
+			if (line === undefined || seen.getOrSet(line.hash, lines.length) !== -1) {
 				return false;
 			}
-			seen.set(line.hash, lines.length);
 			lines.push(lineNumber);
 			if (streamed === undefined) {
 				slots.push(line as NearFeatures);
@@ -66,6 +65,7 @@ export const duplicateNear: FileRule = {
 			},
 			addValues(column) {
 				const values = column.values as ReadonlyArray<ComparableText | undefined>;
+				seen.reserve(values.length);
 				for (let line = 0; line < values.length; line++) {
 					take(values[line], line);
 				}
