@@ -260,6 +260,32 @@ export async function saveActiveEditorWhenDirty(page) {
 	await dirtyTab.waitFor({ state: 'detached' });
 }
 
+/**
+ * Answers an open-file dialog of the browser host (VS Code's simple file dialog: a quick input holding a path) by
+ * typing the file's absolute path and pressing Enter. The dialog writes its starting folder into the box once it has
+ * listed that folder, which can overwrite a path typed earlier, so the path is typed once the listing shows and
+ * again for as long as the dialog stays open.
+ */
+export async function typeInFileDialog(page, path, timeoutMs = UI_TIMEOUT_MS) {
+	const widget = page.locator('.quick-input-widget');
+	const input = widget.locator('input');
+	await widget.locator('.monaco-list-row').first().waitFor({ timeout: timeoutMs });
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		await input.fill(path);
+		if ((await input.inputValue()) === path) {
+			await input.press('Enter');
+		}
+		const closed = await widget.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+		if (closed) {
+			return;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`the file dialog did not accept ${path} within ${timeoutMs} ms`);
+		}
+	}
+}
+
 /** Puts the keyboard focus in the active editor's text (a click on its first line) and presses Ctrl+Z there. */
 export async function undoInActiveEditor(page) {
 	await page.locator('.editor-instance .view-lines .view-line').first().click();

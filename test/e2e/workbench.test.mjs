@@ -29,6 +29,7 @@ import {
 	runCommand,
 	runExplorerContextCommand,
 	saveActiveEditorWhenDirty,
+	typeInFileDialog,
 	screenshot,
 	UI_TIMEOUT_MS,
 	undoInActiveEditor,
@@ -259,6 +260,30 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 				() => undefined,
 			);
 		});
+	});
+
+	it('"Tunelint: Compare Datasets" shows the drift verdict and each figure against its threshold in the run view', { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+		const { page, workspace } = session;
+		await hidePanel(page);
+		await clearNotifications(page);
+		await openFile(page, 'drift-reference.jsonl');
+		await withScreenshot(page, '6-drift', async () => {
+			await runCommand(page, 'Tunelint: Compare Datasets');
+			// The browser host asks for B with VS Code's own file dialog: a path box that accepts a typed path.
+			await typeInFileDialog(page, join(workspace, 'drift-shifted.jsonl'));
+			await page.locator('.tabs-container .tab', { hasText: 'Tunelint Runs' }).waitFor({ timeout: RUN_VIEW_TIMEOUT_MS });
+			const runView = await findFrameWith(page, 'body[data-view="drift"][data-ready="true"] #verdict', RUN_VIEW_TIMEOUT_MS);
+			const verdict = runView.locator('#verdict');
+			assert.equal(await verdict.getAttribute('data-alarm'), 'true');
+			assert.match(await verdict.innerText(), /labels/);
+			const flagged = await runView.locator('table#drift-figures tbody tr').evaluateAll((rows) => rows
+				.filter((row) => row.cells[row.cells.length - 1]?.textContent === 'drift').map((row) => row.cells[0]?.textContent ?? ''));
+			assert.ok(flagged.some((figure) => /label/i.test(figure)), `the label figures are flagged: ${JSON.stringify(flagged)}`);
+			assert.ok(flagged.some((figure) => /vocabulary/i.test(figure)), `the vocabulary figure is flagged: ${JSON.stringify(flagged)}`);
+			await waitForFramePaint(runView);
+		});
+		await runCommand(page, 'View: Close All Editors');
+		await clearNotifications(page);
 	});
 
 	it('a file over 50 MB linted with "Lint File on Disk" shows its diagnostics', { timeout: LARGE_FILE_TIMEOUT_MS }, async () => {

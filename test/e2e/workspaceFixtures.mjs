@@ -9,4 +9,7 @@ export const WORKSPACE_FIXTURES = {
 	'duplicates.jsonl': join(REPO_ROOT, 'test-fixtures', 'duplicate-exact', 'bad.jsonl'),
 	// 300 labelled sentences: a proxy model trains on it in seconds.
 	'sentiment.jsonl': join(REPO_ROOT, 'test-fixtures', 'training', 'sentiment.jsonl'),
+	// Movie reviews against gadget reviews with other labels: drift in labels, length and vocabulary.
+	'drift-reference.jsonl': join(REPO_ROOT, 'test-fixtures', 'drift', 'reference.jsonl'),
+	'drift-shifted.jsonl': join(REPO_ROOT, 'test-fixtures', 'drift', 'shifted.jsonl'),
 };
