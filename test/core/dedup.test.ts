@@ -106,7 +106,7 @@ void describe('one-permutation MinHash with densification', () => {
 		const next = random(5);
 		for (const text of ['', 'abc', 'abcde', 'abcdef', ...Array.from({ length: 50 }, () => sentence(next, 1 + Math.floor(next() * 40)).join(' '))]) {
 			const fused = new Uint32Array(96);
-			const written = writeCharShingleSignature(text, 5, fused, new Uint8Array(96));
+			const written = writeCharShingleSignature(text, 5, fused, new Int32Array(96));
 			assert.equal(written, text !== '');
 			if (written) {
 				assert.deepEqual(fused, minhashSignature(shingleHashes(text), 96), text);

@@ -9,97 +9,111 @@
 import { fmix32, hashString32 } from './hash';
 import { CHAR_SEED, powerMod32, ROLLING_BASE } from './shingles';
 
-const TWO_POW_32 = 4294967296;
 const PROBE_SEED = 0x5bd1e995;
 
 /** A signature of `bins` values; two signatures are comparable only when computed with the same `bins`. */
 export function minhashSignature(shingles: Uint32Array, bins: number): Uint32Array {
 	const signature = new Uint32Array(bins);
-	writeMinhashSignature(shingles, shingles.length, signature, new Uint8Array(bins));
+	writeMinhashSignature(shingles, shingles.length, signature, new Int32Array(bins));
 	return signature;
 }
 
 /**
- * The allocation-free form: the signature of `shingles[0..count)` goes into `signature` (its length is the bin count),
- * with `filled` as scratch of the same length.
+ * The bins' minima are kept as signed integers (a hash xor 2^31), whose order is the unsigned order of the hashes:
+ * the hot loop then compares small integers rather than unsigned values that V8 holds as doubles. A bin still at
+ * `EMPTY` has seen no shingle (a shingle hashing to 2^32 - 1 counts as none: one chance in four thousand million).
  */
-export function writeMinhashSignature(shingles: Uint32Array, count: number, signature: Uint32Array, filled: Uint8Array): void {
+const EMPTY = 0x7fffffff;
+const SIGN = 0x80000000;
+
+/**
+ * The allocation-free form: the signature of `shingles[0..count)` goes into `signature` (its length is the bin count),
+ * with `minima` as scratch of the same length.
+ */
+export function writeMinhashSignature(shingles: Uint32Array, count: number, signature: Uint32Array, minima: Int32Array): void {
 	const bins = signature.length;
-	filled.fill(0);
+	minima.fill(EMPTY);
 	for (let i = 0; i < count; i++) {
-		const h = shingles[i];
-		const bin = Math.floor((h / TWO_POW_32) * bins);
-		if (filled[bin] === 0 || h < signature[bin]) {
-			signature[bin] = h;
-			filled[bin] = 1;
+		const h = shingles[i] | 0;
+		const bin = binOf(h, bins);
+		const value = h ^ SIGN;
+		if (value < minima[bin]) {
+			minima[bin] = value;
 		}
 	}
 	if (count > 0) {
-		densify(signature, filled, bins);
+		densify(signature, minima, bins);
 	}
+}
+
+/** floor(h * bins / 2^32) for the unsigned value of `h`, in small-integer arithmetic (exact for bins up to 2^16). */
+function binOf(h: number, bins: number): number {
+	return ((h >>> 16) * bins + (((h & 0xffff) * bins) >>> 16)) >>> 16;
 }
 
 /**
  * The signature of the character `size`-grams of `text`, hashed on the fly: the same values as `writeShingleHashes`
- * followed by `writeMinhashSignature`, without writing the shingles out (the hottest loop on big files). Returns false
- * for an empty text.
+ * followed by `writeMinhashSignature`, without writing the shingles out (the hottest loop on big files): one rolling
+ * update, one MurmurHash3 finaliser and one comparison per character, no allocation. Returns false for an empty text.
  */
-export function writeCharShingleSignature(text: string, size: number, signature: Uint32Array, filled: Uint8Array): boolean {
+export function writeCharShingleSignature(text: string, size: number, signature: Uint32Array, minima: Int32Array): boolean {
 	const length = text.length;
 	if (length === 0) {
 		return false;
 	}
 	const bins = signature.length;
-	filled.fill(0);
+	minima.fill(EMPTY);
 	if (length <= size) {
-		const h = hashString32(text, CHAR_SEED);
-		const bin = Math.floor((h / TWO_POW_32) * bins);
-		signature[bin] = h;
-		filled[bin] = 1;
+		const h = hashString32(text, CHAR_SEED) | 0;
+		minima[binOf(h, bins)] = h ^ SIGN;
 	} else {
 		const dropFactor = powerMod32(ROLLING_BASE, size - 1);
 		let rolling = 0;
 		for (let offset = 0; offset < size - 1; offset++) {
 			rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(offset)) | 0;
 		}
-		const count = length - size + 1;
-		for (let start = 0; start < count; start++) {
-			rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(start + size - 1)) | 0;
-			const h = fmix32(rolling ^ CHAR_SEED);
-			const bin = Math.floor((h / TWO_POW_32) * bins);
-			if (filled[bin] === 0 || h < signature[bin]) {
-				signature[bin] = h;
-				filled[bin] = 1;
+		for (let start = 0, end = size - 1; end < length; start++, end++) {
+			rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(end)) | 0;
+			// fmix32 inlined, kept signed (see EMPTY).
+			let h = rolling ^ CHAR_SEED;
+			h ^= h >>> 16;
+			h = Math.imul(h, 0x85ebca6b);
+			h ^= h >>> 13;
+			h = Math.imul(h, 0xc2b2ae35);
+			h ^= h >>> 16;
+			const bin = ((h >>> 16) * bins + (((h & 0xffff) * bins) >>> 16)) >>> 16;
+			const value = h ^ SIGN;
+			if (value < minima[bin]) {
+				minima[bin] = value;
 			}
 			rolling = (rolling - Math.imul(text.charCodeAt(start), dropFactor)) | 0;
 		}
 	}
-	densify(signature, filled, bins);
+	densify(signature, minima, bins);
 	return true;
 }
 
-/** Fills each empty bin from the first non-empty bin of its own pseudo-random probe sequence. */
-function densify(signature: Uint32Array, filled: Uint8Array, bins: number): void {
+/**
+ * Writes the bins' minima as unsigned hashes, each empty bin filled from the first non-empty bin of its own
+ * pseudo-random probe sequence.
+ */
+function densify(signature: Uint32Array, minima: Int32Array, bins: number): void {
+	if (minima.every((value) => value === EMPTY)) {
+		// Every shingle hashed to 2^32 - 1 (see EMPTY): that is each bin's minimum, and no probe would end.
+		signature.fill(0xffffffff);
+		return;
+	}
 	const probes = probeTable(bins);
 	for (let bin = 0; bin < bins; bin++) {
-		if (filled[bin] === 1) {
-			continue;
-		}
+		let value = minima[bin];
 		let attempt = 1;
-		for (; attempt <= PROBES_TABLED; attempt++) {
-			const probe = probes[bin * PROBES_TABLED + attempt - 1];
-			if (filled[probe] === 1) {
-				signature[bin] = signature[probe];
-				break;
-			}
+		for (; value === EMPTY && attempt <= PROBES_TABLED; attempt++) {
+			value = minima[probes[bin * PROBES_TABLED + attempt - 1]];
 		}
-		for (; attempt > PROBES_TABLED; attempt++) {
-			const probe = probeOf(bin, attempt, bins);
-			if (filled[probe] === 1) {
-				signature[bin] = signature[probe];
-				break;
-			}
+		for (; value === EMPTY; attempt++) {
+			value = minima[probeOf(bin, attempt, bins)];
 		}
+		signature[bin] = (value ^ SIGN) >>> 0;
 	}
 }
 

@@ -65,13 +65,13 @@ export class BandKeyHasher {
 	readonly banding: Banding;
 	private shingles = new Uint32Array(1024);
 	private readonly signature: Uint32Array;
-	private readonly filled: Uint8Array;
+	private readonly minima: Int32Array;
 	private readonly keys: Uint32Array;
 
 	constructor(private readonly options: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS) {
 		this.banding = bandingFor(options);
 		this.signature = new Uint32Array(this.banding.bands * this.banding.rows);
-		this.filled = new Uint8Array(this.signature.length);
+		this.minima = new Int32Array(this.signature.length);
 		this.keys = new Uint32Array(this.banding.bands);
 	}
 
@@ -81,7 +81,7 @@ export class BandKeyHasher {
 	 */
 	write(text: string, out: Uint32Array, offset: number, stride: number): boolean {
 		if (this.options.shingles.unit === 'char') {
-			if (!writeCharShingleSignature(text, this.options.shingles.size, this.signature, this.filled)) {
+			if (!writeCharShingleSignature(text, this.options.shingles.size, this.signature, this.minima)) {
 				return false;
 			}
 		} else {
@@ -93,7 +93,7 @@ export class BandKeyHasher {
 				this.shingles = new Uint32Array(Math.max(needed, this.shingles.length * 2));
 			}
 			const count = writeShingleHashes(text, this.options.shingles, this.shingles);
-			writeMinhashSignature(this.shingles, count, this.signature, this.filled);
+			writeMinhashSignature(this.shingles, count, this.signature, this.minima);
 		}
 		writeBandKeys(this.signature, this.banding, this.keys, 0);
 		for (let band = 0; band < this.banding.bands; band++) {
