@@ -1,6 +1,7 @@
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
 import { hashText53 } from '../dedup/hash';
 import { FIELD_SEPARATOR } from '../dedup/normalize';
+import { changedLines } from '../dedup/keptValues';
 import { NumberMap } from '../dedup/numberMap';
 import { normalizedRecord, textOf } from '../dedup/recordText';
 import type { FileFindingDraft, FileRule, LineEntry } from '../rule';
@@ -38,6 +39,8 @@ class FirstRecords {
 	private readonly lines: number[] = [];
 	private readonly outputs: number[] = [];
 	private readonly labels: Array<string | undefined> = [];
+	/** How many records have each slot's key. */
+	private readonly counts: number[] = [];
 	private readonly interned = new Map<string, string>();
 
 	/** Makes room for `count` records at once (see `NumberMap.reserve`). */
@@ -60,11 +63,19 @@ class FirstRecords {
 		const slot = this.slots.getOrSet(key, this.lines.length);
 		if (slot === -1) {
 			this.append(line, output, label);
+		} else {
+			this.counts[slot]++;
 		}
 		return slot;
 	}
 
+	/** How many records were added under the key of `slot` (counted by `slotOrAdd`). */
+	count(slot: number): number {
+		return this.counts[slot];
+	}
+
 	private append(line: number, output: number, label: string | undefined): void {
+		this.counts.push(1);
 		this.lines.push(line);
 		this.outputs.push(output);
 		this.labels.push(label === undefined ? undefined : this.intern(label));
@@ -106,7 +117,7 @@ export const conflictingLabels: FileRule = {
 	category: 'duplicates',
 	description: 'The same input (normalised prompt or text) appears with different labels or answers, or with chosen and rejected swapped.',
 	defaultSeverity: 'warning',
-	start(_options, settings) {
+	start(_options, settings, memory) {
 		const firstByInput = new FirstRecords();
 		const pairs = new FirstRecords();
 		const conflicts: Conflict[] = [];
@@ -135,6 +146,9 @@ export const conflictingLabels: FileRule = {
 				inputs.add(claim.input);
 			}
 		};
+		/** In the editor: the kept result when it still holds, or the values this lint replayed to keep for the next. */
+		let reused: KeptConflicts | undefined;
+		let replayed: ReadonlyArray<Claim | undefined> | undefined;
 		let current: LineEntry | undefined;
 		const currentEntry = (): LineEntry => current as LineEntry;
 		return {
@@ -145,12 +159,21 @@ export const conflictingLabels: FileRule = {
 			lineValue: claimOf,
 			addValues(column) {
 				const values = column.values as ReadonlyArray<Claim | undefined>;
+				const kept = memory?.kept as KeptConflicts | undefined;
+				if (kept !== undefined && stillHolds(kept, values)) {
+					reused = kept;
+					return;
+				}
+				replayed = values;
 				firstByInput.reserve(values.length);
 				for (let line = 0; line < values.length; line++) {
 					take(values[line], line, column.entry);
 				}
 			},
 			finish() {
+				if (reused !== undefined) {
+					return reused.drafts;
+				}
 				const drafts: FileFindingDraft[] = [];
 				for (const { claim, line, shown, firstLine, firstShown } of conflicts.slice(0, settings.maxProblems)) {
 					const swapped = claim.kind === 'preference';
@@ -169,11 +192,56 @@ export const conflictingLabels: FileRule = {
 				if (conflicts.length > 0) {
 					drafts.push({ message: `${plural(inputs.size, 'input')} with conflicting labels or answers (${plural(conflicts.length, 'conflicting record')}).`, severity: 'info', data: { inputs: inputs.size, records: conflicts.length } });
 				}
+				if (memory !== undefined && replayed !== undefined) {
+					memory.kept = { values: replayed, firstByInput, drafts } satisfies KeptConflicts;
+				}
 				return drafts;
 			},
 		};
 	},
 };
+
+/** What the rule keeps in the editor from its last full run: the claims it saw, its first records and its findings. */
+interface KeptConflicts {
+	values: ReadonlyArray<Claim | undefined>;
+	firstByInput: FirstRecords;
+	drafts: FileFindingDraft[];
+}
+
+/**
+ * Whether the kept findings are exactly what a fresh run over `values` gives: the same lines but a few, each of which
+ * had an input no other record had (or no claim) and now has an input no kept record has (or none), all different.
+ * Such a line neither conflicts nor is the first record of a conflict, before or after. Preference pairs, which are
+ * compared across records by their answers, always run afresh.
+ */
+function stillHolds(kept: KeptConflicts, values: ReadonlyArray<Claim | undefined>): boolean {
+	const changed = changedLines(kept.values, values);
+	if (changed === undefined) {
+		return false;
+	}
+	const newInputs = new Set<number>();
+	for (const line of changed) {
+		const before = kept.values[line];
+		const after = values[line];
+		if (before?.kind === 'preference' || after?.kind === 'preference') {
+			return false;
+		}
+		if (before !== undefined) {
+			const slot = kept.firstByInput.slotOf(before.input);
+			if (slot === -1 || kept.firstByInput.line(slot) !== line || kept.firstByInput.count(slot) !== 1) {
+				return false;
+			}
+		}
+		if (after !== undefined) {
+			const reusesOwnInput = before !== undefined && before.input === after.input;
+			if ((!reusesOwnInput && kept.firstByInput.slotOf(after.input) !== -1) || newInputs.has(after.input)) {
+				return false;
+			}
+			newInputs.add(after.input);
+		}
+	}
+	return true;
+}
 
 /** The claim of a line, memoised per line text. */
 function claimOf(entry: LineEntry): Claim | undefined {
