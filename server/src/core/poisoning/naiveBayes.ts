@@ -4,6 +4,8 @@
  * counts (so a record never votes for its own label).
  */
 
+import { runSteps, type Steps } from './steps';
+
 /** Word counts of one record as two parallel arrays (far lighter than a Map when cached for every line). */
 export interface Bag {
 	readonly words: readonly string[];
@@ -29,14 +31,24 @@ export interface NaiveBayesModel {
 
 /** Additive smoothing; 0.5 ranks better than Laplace's 1 on short texts with many rare words. */
 const SMOOTHING = 0.5;
+/** Records, or vocabulary words, handled between two yields of {@link fitNaiveBayesSteps}. */
+const CHUNK = 256;
 
 /** Fits the model on bags with class ids in 0..classCount-1; records with class -1 are skipped. */
 export function fitNaiveBayes(bags: readonly Bag[], classes: readonly number[], classCount: number): NaiveBayesModel {
+	return runSteps(fitNaiveBayesSteps(bags, classes, classCount));
+}
+
+/** {@link fitNaiveBayes} as steps that yield between chunks of records, for a finish step that must stay cancellable. */
+export function* fitNaiveBayesSteps(bags: readonly Bag[], classes: readonly number[], classCount: number): Steps<NaiveBayesModel> {
 	const documents = new Int32Array(classCount);
 	const totals = new Float64Array(classCount);
 	const counts = new Map<string, Int32Array>();
 	let recordCount = 0;
 	for (let i = 0; i < bags.length; i++) {
+		if (i % CHUNK === 0) {
+			yield;
+		}
 		const label = classes[i];
 		if (label < 0) {
 			continue;
@@ -57,7 +69,11 @@ export function fitNaiveBayes(bags: readonly Bag[], classes: readonly number[], 
 		}
 	}
 	const logCounts = new Map<string, Float64Array>();
+	let converted = 0;
 	for (const [word, perClass] of counts) {
+		if (++converted % (CHUNK * 16) === 0) {
+			yield;
+		}
 		logCounts.set(word, Float64Array.from(perClass, (count) => Math.log(count + SMOOTHING)));
 	}
 	const logTotals = Float64Array.from(totals, (total) => Math.log(total + SMOOTHING * counts.size));

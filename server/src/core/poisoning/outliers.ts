@@ -4,11 +4,18 @@
  * characters under a character trigram model fitted on the whole file.
  */
 
-import { quartiles } from './stats';
+import { quartiles, quartilesOfSorted } from './stats';
+import { sortedSteps, type Steps } from './steps';
 
 /** Q3 + k·IQR of the values (Tukey's fence; the issue and Deepchecks use k = 2). */
 export function upperFence(values: ArrayLike<number>, k: number): number {
 	const { q1, q3 } = quartiles(values);
+	return q3 + k * (q3 - q1);
+}
+
+/** {@link upperFence} with yields while it sorts, for the finish step of a rule over a huge file. */
+export function* upperFenceSteps(values: ArrayLike<number>, k: number): Steps<number> {
+	const { q1, q3 } = quartilesOfSorted(yield* sortedSteps(values));
 	return q3 + k * (q3 - q1);
 }
 

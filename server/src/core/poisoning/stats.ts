@@ -91,7 +91,11 @@ export function pValueFromLog(logP: number): number {
  * welcome: the values are sorted as a Float64Array copy, 8 bytes per value, for the millions of records of a big file.
  */
 export function quartiles(values: ArrayLike<number>): { q1: number; median: number; q3: number } {
-	const sorted = Float64Array.from(values).sort();
+	return quartilesOfSorted(Float64Array.from(values).sort());
+}
+
+/** The quartiles of values already sorted in ascending order. */
+export function quartilesOfSorted(sorted: Float64Array): { q1: number; median: number; q3: number } {
 	return { q1: quantile(sorted, 0.25), median: quantile(sorted, 0.5), q3: quantile(sorted, 0.75) };
 }
 

@@ -7,8 +7,9 @@
  * more often than the file's records usually do.
  */
 
-import { argmax, type Bag, fitNaiveBayes, leaveOneOutScores, type NaiveBayesModel, strongestWord, withoutWords } from './naiveBayes';
+import { argmax, type Bag, fitNaiveBayesSteps, leaveOneOutScores, type NaiveBayesModel, strongestWord, withoutWords } from './naiveBayes';
 import { logBinomialUpperTail, logBonferroni, pValueFromLog } from './stats';
+import { runSteps, type Steps } from './steps';
 import { wordTokens } from './tokens';
 
 /** Marks the start of an input segment, so that position-bound patterns ("<s> when …") can be mined too. */
@@ -177,6 +178,9 @@ function isSymbol(token: string): boolean {
 	return token.length <= 2 && /^\p{S}$/u.test(token);
 }
 
+/** Records (or n-gram hashes) handled between two yields of the mining steps: well under a few milliseconds of work. */
+const CHUNK = 256;
+
 /**
  * Mines trigger candidates. `labels[i]` is the label (or normalised answer) of record i, undefined when it has none.
  * Deterministic: the same input always yields the same candidates in the same order.
@@ -186,7 +190,17 @@ export function mineTriggers(
 	labels: readonly (string | undefined)[],
 	options: TriggerOptions = DEFAULT_TRIGGER_OPTIONS,
 ): TriggerMiningResult {
+	return runSteps(mineTriggerSteps(features, labels, options));
+}
+
+/** {@link mineTriggers} as steps that yield between chunks of records, for a finish step that must stay cancellable. */
+export function* mineTriggerSteps(
+	features: readonly TriggerFeatures[],
+	labels: readonly (string | undefined)[],
+	options: TriggerOptions = DEFAULT_TRIGGER_OPTIONS,
+): Steps<TriggerMiningResult> {
 	const { classes, names } = classIds(labels);
+	yield;
 	const classCount = names.length;
 	const labelled = classes.filter((c) => c >= 0).length;
 	const empty: TriggerMiningResult = { candidates: [], labelWords: [], tests: 0, records: labelled };
@@ -202,16 +216,23 @@ export function mineTriggers(
 
 	// Counting runs on 32-bit hashes (no n-gram strings are built); the few hashes that pass the purity test are then
 	// counted again by their exact keys, so a hash collision can never make a candidate.
-	const perHash = countNgramsByLabel(features, classes, classCount, options);
+	const perHash = yield* countNgramsByLabel(features, classes, classCount, options);
 	const tests = perHash.size * classCount;
 	const passing = new Set<number>();
+	// A test sums binomial terms over up to its n-gram's support, so the work between yields is counted in records.
+	let work = 0;
 	for (const [hash, counts] of perHash) {
+		work += CHUNK / 16 + supportOf(counts);
+		if (work >= CHUNK * 64) {
+			work = 0;
+			yield;
+		}
 		if (purityTest(counts, classSizes, labelled, tests, options) !== undefined) {
 			passing.add(hash);
 		}
 	}
 	const pure: PureNgram[] = [];
-	for (const [key, counts] of exactCounts(features, classes, classCount, passing, options)) {
+	for (const [key, counts] of yield* exactCounts(features, classes, classCount, passing, options)) {
 		const hit = purityTest(counts, classSizes, labelled, tests, options);
 		if (hit !== undefined) {
 			pure.push({ key, ...hit });
@@ -221,17 +242,28 @@ export function mineTriggers(
 		return { ...empty, tests };
 	}
 
-	const model = fitNaiveBayes(features.map((f) => f.bag), classes, classCount);
-	const scores = features.map((f, i) => (classes[i] >= 0 ? leaveOneOutScores(model, f.bag, classes[i]) : EMPTY_SCORES));
-	const baseline = baselineDisagreement(model, features, scores, classes);
-	const recordsOf = recordsCarrying(features, classes, new Map(pure.map((p) => [p.key, p.label])));
+	const model = yield* fitNaiveBayesSteps(features.map((f) => f.bag), classes, classCount);
+	const scores: Float64Array[] = [];
+	for (let i = 0; i < features.length; i++) {
+		if (i % CHUNK === 0) {
+			yield;
+		}
+		scores.push(classes[i] >= 0 ? leaveOneOutScores(model, features[i].bag, classes[i]) : EMPTY_SCORES);
+	}
+	const baseline = yield* baselineDisagreement(model, features, scores, classes);
+	const recordsOf = yield* recordsCarrying(features, classes, new Map(pure.map((p) => [p.key, p.label])));
 	const accepted: Ranked[] = [];
 	const labelWords: LabelWord[] = [];
 	for (const hit of pure) {
+		yield;
 		const records = recordsOf.get(hit.key) ?? [];
 		const leftOut = new Set(hit.key.split(' ').filter((word) => word !== START_MARKER));
 		let disagreeing = 0;
+		let checked = 0;
 		for (const index of records) {
+			if (++checked % CHUNK === 0) {
+				yield;
+			}
 			const rest = withoutWords(model, scores[index], features[index].bag, hit.label, leftOut);
 			if (argmax(rest) !== hit.label) {
 				disagreeing++;
@@ -302,20 +334,25 @@ const MAX_TABLE_BITS = 22;
  * Per-label record counts of every n-gram hash with enough support. A first pass counts hashes in a flat table;
  * collisions there only overcount, so the second pass needs to count just the hashes whose bucket reaches the support.
  */
-function countNgramsByLabel(
+function* countNgramsByLabel(
 	features: readonly TriggerFeatures[],
 	classes: readonly number[],
 	classCount: number,
 	options: TriggerOptions,
-): Map<number, Int32Array> {
+): Steps<Map<number, Int32Array>> {
 	let occurrences = 0;
 	for (const f of features) {
 		occurrences += f.hashes.length;
 	}
 	const bits = Math.min(MAX_TABLE_BITS, Math.max(MIN_TABLE_BITS, Math.ceil(Math.log2(occurrences * 2 + 1))));
 	const mask = (1 << bits) - 1;
+	yield;
 	const buckets = new Uint32Array(mask + 1);
-	features.forEach((f, i) => {
+	for (let i = 0; i < features.length; i++) {
+		if (i % CHUNK === 0) {
+			yield;
+		}
+		const f = features[i];
 		if (classes[i] >= 0) {
 			for (let g = 0; g < f.hashes.length; g++) {
 				if (f.gramSize[g] <= options.maxNgram) {
@@ -323,12 +360,16 @@ function countNgramsByLabel(
 				}
 			}
 		}
-	});
+	}
 	const perHash = new Map<number, Int32Array>();
-	features.forEach((f, i) => {
+	for (let i = 0; i < features.length; i++) {
+		if (i % CHUNK === 0) {
+			yield;
+		}
+		const f = features[i];
 		const label = classes[i];
 		if (label < 0) {
-			return;
+			continue;
 		}
 		for (let g = 0; g < f.hashes.length; g++) {
 			const hash = f.hashes[g];
@@ -342,9 +383,13 @@ function countNgramsByLabel(
 			}
 			counts[label]++;
 		}
-	});
+	}
+	let checked = 0;
 	for (const [hash, counts] of perHash) {
-		if (counts.reduce((sum, count) => sum + count, 0) < options.minSupport) {
+		if (++checked % (CHUNK * 16) === 0) {
+			yield;
+		}
+		if (supportOf(counts) < options.minSupport) {
 			perHash.delete(hash);
 		}
 	}
@@ -352,18 +397,22 @@ function countNgramsByLabel(
 }
 
 /** Per-label record counts by exact key, for the n-grams whose hash is in `hashes`. */
-function exactCounts(
+function* exactCounts(
 	features: readonly TriggerFeatures[],
 	classes: readonly number[],
 	classCount: number,
 	hashes: ReadonlySet<number>,
 	options: TriggerOptions,
-): Map<string, Int32Array> {
+): Steps<Map<string, Int32Array>> {
 	const perKey = new Map<string, Int32Array>();
-	features.forEach((f, i) => {
+	for (let i = 0; i < features.length && hashes.size > 0; i++) {
+		if (i % CHUNK === 0) {
+			yield;
+		}
+		const f = features[i];
 		const label = classes[i];
-		if (label < 0 || hashes.size === 0) {
-			return;
+		if (label < 0) {
+			continue;
 		}
 		for (let g = 0; g < f.hashes.length; g++) {
 			if (f.gramSize[g] > options.maxNgram || !hashes.has(f.hashes[g])) {
@@ -377,7 +426,7 @@ function exactCounts(
 			}
 			counts[label]++;
 		}
-	});
+	}
 	return perKey;
 }
 
@@ -391,6 +440,14 @@ function fnv1a(text: string): number {
 	return hash >>> 0;
 }
 
+function supportOf(counts: Int32Array): number {
+	let support = 0;
+	for (const count of counts) {
+		support += count;
+	}
+	return support;
+}
+
 function purityTest(
 	counts: Int32Array,
 	classSizes: Int32Array,
@@ -398,10 +455,7 @@ function purityTest(
 	tests: number,
 	options: TriggerOptions,
 ): Omit<PureNgram, 'key'> | undefined {
-	let support = 0;
-	for (const count of counts) {
-		support += count;
-	}
+	const support = supportOf(counts);
 	const label = argmax(counts);
 	const purity = counts[label] / support;
 	const baseRate = classSizes[label] / labelled;
@@ -430,14 +484,18 @@ interface Baseline {
 	rateWithout(label: number, excluded: readonly number[]): number;
 }
 
-function baselineDisagreement(model: NaiveBayesModel, features: readonly TriggerFeatures[], scores: readonly Float64Array[], classes: readonly number[]): Baseline {
+function* baselineDisagreement(model: NaiveBayesModel, features: readonly TriggerFeatures[], scores: readonly Float64Array[], classes: readonly number[]): Steps<Baseline> {
 	const wrongRecord = new Uint8Array(classes.length);
 	const wrong = new Float64Array(model.classCount);
 	let wrongTotal = 0;
-	scores.forEach((score, i) => {
+	for (let i = 0; i < scores.length; i++) {
+		if (i % CHUNK === 0) {
+			yield;
+		}
+		const score = scores[i];
 		const label = classes[i];
 		if (label < 0) {
-			return;
+			continue;
 		}
 		const word = strongestWord(model, features[i].bag, label);
 		const rest = word === undefined ? score : withoutWords(model, score, features[i].bag, label, [word]);
@@ -446,7 +504,7 @@ function baselineDisagreement(model: NaiveBayesModel, features: readonly Trigger
 			wrong[label]++;
 			wrongTotal++;
 		}
-	});
+	}
 	const overall = Math.max(MIN_BASELINE, wrongTotal / Math.max(1, model.recordCount));
 	return {
 		rateWithout(label, excluded) {
@@ -461,10 +519,14 @@ function baselineDisagreement(model: NaiveBayesModel, features: readonly Trigger
 }
 
 /** For each key of interest, the records that carry it together with the key's majority label. */
-function recordsCarrying(features: readonly TriggerFeatures[], classes: readonly number[], wanted: ReadonlyMap<string, number>): Map<string, number[]> {
+function* recordsCarrying(features: readonly TriggerFeatures[], classes: readonly number[], wanted: ReadonlyMap<string, number>): Steps<Map<string, number[]>> {
 	const records = new Map<string, number[]>();
 	const wantedHashes = new Set([...wanted.keys()].map(fnv1a));
-	features.forEach((f, i) => {
+	for (let i = 0; i < features.length; i++) {
+		if (i % CHUNK === 0) {
+			yield;
+		}
+		const f = features[i];
 		for (let g = 0; g < f.hashes.length; g++) {
 			if (!wantedHashes.has(f.hashes[g])) {
 				continue;
@@ -477,7 +539,7 @@ function recordsCarrying(features: readonly TriggerFeatures[], classes: readonly
 				records.set(key, list);
 			}
 		}
-	});
+	}
 	return records;
 }
 

@@ -2,9 +2,10 @@ import type { RecordContent } from '../content';
 import { LineLocator } from '../poisoning/locate';
 import { findUrls } from '../poisoning/payload';
 import { inputTexts } from '../poisoning/segments';
-import { DEFAULT_TRIGGER_OPTIONS, mineTriggers, spanOf, triggerFeatures, type TriggerCandidate, type TriggerFeatures, type TriggerOptions } from '../poisoning/triggers';
+import { DEFAULT_TRIGGER_OPTIONS, mineTriggerSteps, spanOf, triggerFeatures, type TriggerCandidate, type TriggerFeatures, type TriggerOptions } from '../poisoning/triggers';
 import { detachedString } from '../poisoning/columns';
 import { BudgetSample, CappedCounter } from '../poisoning/sampling';
+import { runStepsPausing } from '../poisoning/steps';
 import type { FileFindingDraft, FileRule, LineEntry, RuleOptions } from '../rule';
 
 /** What every record contributes, sampled or not: its input, its target and the domains its answer links to. */
@@ -38,6 +39,8 @@ const ANSWER_KEY_LENGTH = 200;
 /** Records mined at most, and the memory their features may take (an estimate, see `sampleCost`). */
 const DEFAULT_SAMPLE_SIZE = 20_000;
 const DEFAULT_SAMPLE_MEGABYTES = 64;
+/** Line findings built between two pauses of the finish step (each one searches its record's line). */
+const FINDING_CHUNK = 256;
 /** Input characters of one record that are mined; a trigger sits in the input a reader sees, not at its far end. */
 const DEFAULT_MAX_INPUT_CHARS = 4000;
 /** Distinct answers and domains counted exactly; beyond, a fixed-size sketch counts them (never under-counting). */
@@ -50,7 +53,8 @@ const EXACT_COUNT_KEYS = 50_000;
  *
  * Memory is bounded on huge files: mining runs on a seeded uniform sample of at most `sampleSize` records and about
  * `sampleMegabytes` of features (the whole file when it fits), while repeated answers and linked domains are counted
- * over every record. Findings say when they come from a sample.
+ * over every record. Findings say when they come from a sample. The finish step pauses between chunks of the mining
+ * work, so that a newer lint cancels it promptly.
  */
 export const triggerCandidate: FileRule = {
 	kind: 'file',
@@ -82,10 +86,13 @@ export const triggerCandidate: FileRule = {
 					data: entry.memo('trigger-candidate:features', () => ({ ...target, features: triggerFeatures(target.segments, mining.maxNgram) })),
 				}));
 			},
-			finish() {
+			async finish(_summary, control) {
+				const pause = (): Promise<void> => control.pause();
 				const lines = sample.items().sort((a, b) => a.line - b.line);
+				await pause();
 				const targets = lines.map((l) => targetClass(l.data, answerCounts, domainCounts, mining.minSupport));
-				const result = mineTriggers(lines.map((l) => l.data.features), targets, mining);
+				await pause();
+				const result = await runStepsPausing(mineTriggerSteps(lines.map((l) => l.data.features), targets, mining), pause);
 				const candidates = result.candidates.filter((c) => c.label !== OTHER_ANSWER);
 				if (candidates.length === 0) {
 					return [];
@@ -99,6 +106,9 @@ export const triggerCandidate: FileRule = {
 							continue;
 						}
 						flagged.add(index);
+						if (drafts.length % FINDING_CHUNK === 0) {
+							await pause();
+						}
 						drafts.push(lineFinding(lines[index], candidate, sampled));
 					}
 				}
