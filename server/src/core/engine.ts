@@ -132,7 +132,17 @@ function spliceColumn(old: readonly unknown[] | undefined, reuse: LineReuse, che
 	for (let line = prefix; line < count - suffix; line++) {
 		middle.push(valueOf(checked[line].entry));
 	}
-	// Two slices and a concat copy the kept values in bulk, where a push per line would cost a call per line.
+	if (prefix + suffix === 0) {
+		return middle;
+	}
+	// The kept values are copied in bulk, not pushed line by line: an in-place edit (the common case) copies them once.
+	if (middle.length === kept.length - prefix - suffix) {
+		const column = kept.slice();
+		for (let index = 0; index < middle.length; index++) {
+			column[prefix + index] = middle[index];
+		}
+		return column;
+	}
 	return kept.slice(0, prefix).concat(middle, kept.slice(kept.length - suffix));
 }
 

@@ -1,5 +1,6 @@
 import { probabilityCurve } from '../dedup/lsh';
 import { deleteLinesFix, lineLabel, lineRange, plural } from '../dedup/findings';
+import { changedLines } from '../dedup/keptValues';
 import { NumberMap } from '../dedup/numberMap';
 import { clusterSteps, type NearDuplicateResult } from '../dedup/nearDuplicates';
 import { DEFAULT_RETAINED_TEXT_CHARS, StreamedSlots } from '../dedup/streamedSlots';
@@ -34,17 +35,27 @@ export const duplicateNear: FileRule = {
 		// features object (normalised text, shingle-set holder, bucket keys: all memoised on the line), so that the
 		// next lint can reuse this one's clustering; a one-off lint keeps them compactly (see StreamedSlots).
 		const seen = new NumberMap();
-		const slots: NearFeatures[] = [];
+		let slots: NearFeatures[] = [];
 		const streamed = memory === undefined ? new StreamedSlots(hasher, ruleOptions.number('retainedTextChars', DEFAULT_RETAINED_TEXT_CHARS)) : undefined;
-		const lines: number[] = [];
+		let lines: number[] = [];
 		const lengths: number[] = [];
+		/** Per slot, 1 when a later line has the same text (the editor's replay notes it to judge edits). */
+		const copied: number[] = [];
+		/** In the editor: the slots this lint took in, as a replay of every line or a patch of the kept replay. */
+		let replay: NearReplay | undefined;
 		/** The length of a slot's line, for ranges: kept per slot by `add`, read from the line when fed values. */
 		let lengthOf = (slot: number): number => lengths[slot];
 		/** Takes in one line's text; returns true when it is a new slot (the first line with that text). */
 		const take = (line: ComparableText | undefined, lineNumber: number): boolean => {
-			if (line === undefined || seen.getOrSet(line.hash, lines.length) !== -1) {
+			if (line === undefined) {
 				return false;
 			}
+			const slot = seen.getOrSet(line.hash, lines.length);
+			if (slot !== -1) {
+				copied[slot] = 1;
+				return false;
+			}
+			copied.push(0);
 			lines.push(lineNumber);
 			if (streamed === undefined) {
 				slots.push(line as NearFeatures);
@@ -65,15 +76,32 @@ export const duplicateNear: FileRule = {
 			},
 			addValues(column) {
 				const values = column.values as ReadonlyArray<ComparableText | undefined>;
+				lengthOf = (slot) => column.entry(lines[slot]).parsed.text.length;
+				const kept = memory?.kept as KeptClusters | undefined;
+				const base = kept?.tag === tag && streamed === undefined ? kept.replay : undefined;
+				const patched = base === undefined ? undefined : patchReplay(base, values);
+				if (base !== undefined && patched !== undefined) {
+					replay = base;
+					slots = patched;
+					lines = base.lines;
+					return;
+				}
 				seen.reserve(values.length);
 				for (let line = 0; line < values.length; line++) {
 					take(values[line], line);
 				}
-				lengthOf = (slot) => column.entry(lines[slot]).parsed.text.length;
+				replay = { values, seen, lines, copied, slots };
 			},
 			async finish(_summary, control) {
 				const previous = memory?.kept as KeptClusters | undefined;
 				let kept = previous !== undefined && previous.tag === tag ? reuseClusters(previous, slots, bands) : undefined;
+				if (kept?.drafts !== undefined && kept.lines === lines) {
+					// The same clusters of the same lines give the same findings (a changed slot is in no cluster).
+					if (memory !== undefined) {
+						memory.kept = { ...kept, replay: replay ?? kept.replay };
+					}
+					return kept.drafts;
+				}
 				if (kept === undefined) {
 					const count = lines.length;
 					const keys = streamed?.bucketKeys() ?? keysOf(slots, bands);
@@ -86,9 +114,6 @@ export const duplicateNear: FileRule = {
 						step = steps.next();
 					}
 					kept = { tag, slots, keys, shared, result: step.value };
-				}
-				if (memory !== undefined) {
-					memory.kept = kept;
 				}
 				const result = kept.result;
 				const nearest = new Map<number, { other: number; similarity: number }>();
@@ -152,6 +177,9 @@ export const duplicateNear: FileRule = {
 						data: { nearDuplicates: flagged, clusters: result.clusters.length, candidatesChecked: result.candidatesChecked, bands: hasher.banding.bands, rows: hasher.banding.rows, probabilityCurve: curve, ...(estimated === 0 ? {} : { estimatedRecords: estimated }) },
 					});
 				}
+				if (memory !== undefined) {
+					memory.kept = { ...kept, replay: replay ?? kept.replay, lines, drafts };
+				}
 				return drafts;
 			},
 		};
@@ -169,6 +197,55 @@ interface KeptClusters {
 	/** 1 for slots sharing a bucket with another slot in some band: only those can be part of a cluster. */
 	shared: Uint8Array;
 	result: NearDuplicateResult;
+	/** The last replay of every line, which later lints patch when only lines with texts of their own changed. */
+	replay?: NearReplay;
+	/** The slots' lines and the findings built from them, reused while both the clusters and the lines hold. */
+	lines?: readonly number[];
+	drafts?: FileFindingDraft[];
+}
+
+/** The slots of one replay of every line's value, and what judging an edit against them needs. */
+interface NearReplay {
+	values: ReadonlyArray<ComparableText | undefined>;
+	/** Slot of each distinct text, by hash. */
+	seen: NumberMap;
+	/** Each slot's line. */
+	lines: number[];
+	/** Per slot, 1 when a later line repeats its text. */
+	copied: readonly number[];
+	slots: readonly NearFeatures[];
+}
+
+/**
+ * The slots of `values` as a patch of the kept replay, or undefined when they must be replayed: that holds when the
+ * line count is the same and each changed line had a text of its own (a slot no other line repeats) and now has another
+ * text no kept line has, all different. Every slot then keeps its position and line; only the changed slots' features
+ * are new (and `reuseClusters` judges whether the clustering still holds).
+ */
+function patchReplay(base: NearReplay, values: ReadonlyArray<ComparableText | undefined>): NearFeatures[] | undefined {
+	const changed = changedLines(base.values, values);
+	if (changed === undefined) {
+		return undefined;
+	}
+	const slots = base.slots.slice();
+	const newHashes = new Set<number>();
+	for (const line of changed) {
+		const before = base.values[line];
+		const after = values[line];
+		if (before === undefined || after === undefined) {
+			return undefined;
+		}
+		const slot = base.seen.get(before.hash);
+		if (slot === -1 || base.lines[slot] !== line || base.copied[slot] === 1) {
+			return undefined;
+		}
+		if ((after.hash !== before.hash && base.seen.get(after.hash) !== -1) || newHashes.has(after.hash)) {
+			return undefined;
+		}
+		newHashes.add(after.hash);
+		slots[slot] = after as NearFeatures;
+	}
+	return slots;
 }
 
 /** Past this many changed records, the clustering runs again rather than checking each of them. */
