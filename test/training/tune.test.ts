@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+
+import { selectBackend } from '../../server/src/training/backend';
+import { seededRandom } from '../../server/src/training/random';
+import { latinHypercube } from '../../server/src/training/tune/design';
+import { tuneObjective } from '../../server/src/training/tune/objective';
 
 import { cholesky, fitGaussianProcess, matern52 } from '../../server/src/training/tune/gaussianProcess';
 import { bestSoFar, expectedImprovement, search, type SearchMethod } from '../../server/src/training/tune/search';
-import type { Parameter } from '../../server/src/training/tune/space';
+import { DEFAULT_TUNE_SPACE, type Parameter } from '../../server/src/training/tune/space';
+import { FIXTURES } from '../helpers/paths';
 
 /** Branin on [−5, 10] × [0, 15]; global minimum 0.397887 at three points. */
 function branin({ x, y }: Record<string, number>): number {
@@ -167,5 +175,35 @@ void describe('parallel search', () => {
 		assert.equal(result.stoppedEarly, true);
 		assert.equal(calls, 5);
 		assert.ok(result.trials.length <= 4 && result.trials.every((trial) => Number.isFinite(trial.metric)));
+	});
+});
+
+void describe('initial design and objective', () => {
+	void it('the Latin hypercube puts one point in each of the n slices of every dimension, reproducibly', () => {
+		const points = latinHypercube(7, 4, seededRandom(3));
+		assert.equal(points.length, 7);
+		for (let d = 0; d < 4; d++) {
+			assert.deepEqual(points.map((point) => Math.floor(point[d] * 7)).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6], `dimension ${d}`);
+		}
+		assert.deepEqual(latinHypercube(7, 4, seededRandom(3)), points);
+	});
+
+	before(async () => {
+		await selectBackend('auto');
+	});
+
+	void it('the validation loss is deterministic for a (params, seed) pair, so "reaching" a best value is well defined', async () => {
+		const text = readFileSync(path.join(FIXTURES, 'training', 'sentiment.jsonl'), 'utf8');
+		const fields = { textFields: ['text'], labelFields: ['label'] };
+		const params = { learningRate: 0.05, l2: 1e-4, dropout: 0.2, batchSize: 32 };
+		const first = tuneObjective(text, 'sentiment.jsonl', fields, { seed: 5, validationShare: 0.2, epochs: 3 });
+		const again = tuneObjective(text, 'sentiment.jsonl', fields, { seed: 5, validationShare: 0.2, epochs: 3 });
+		const loss = await first.evaluate(params);
+		assert.ok(Number.isFinite(loss));
+		assert.equal(await first.evaluate(params), loss, 'the same objective twice');
+		assert.equal(await again.evaluate(params), loss, 'a new objective with the same seed');
+		const other = tuneObjective(text, 'sentiment.jsonl', fields, { seed: 6, validationShare: 0.2, epochs: 3 });
+		assert.notEqual(await other.evaluate(params), loss, 'another seed splits and trains differently');
+		assert.ok(DEFAULT_TUNE_SPACE.every((parameter) => parameter.name in params));
 	});
 });

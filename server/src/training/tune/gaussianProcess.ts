@@ -16,7 +16,7 @@ export function matern52(r: number): number {
 
 /** A fitted GP: predicts the mean and standard deviation of the objective (in its original units). */
 export interface FittedProcess {
-	predict(x: readonly number[]): { mean: number; std: number };
+	predict(x: readonly number[]): { mean: number; std: number; observationStd: number };
 	lengthScales: number[];
 	noise: number;
 	logMarginalLikelihood: number;
@@ -25,34 +25,25 @@ export interface FittedProcess {
 /** Fits a GP to points `xs` (unit cube) with values `ys`. */
 export function fitGaussianProcess(xs: readonly (readonly number[])[], ys: readonly number[]): FittedProcess {
 	const n = ys.length;
-	const mean = ys.reduce((sum, y) => sum + y, 0) / n;
-	const spread = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean) ** 2, 0) / n) || 1;
-	const z = ys.map((y) => (y - mean) / spread);
+	const { mean, spread, z } = standardised(ys);
 	const dimensions = xs[0].length;
-	let best = { scales: new Array<number>(dimensions).fill(0.25), noise: 1e-4, likelihood: Number.NEGATIVE_INFINITY };
-	const consider = (scales: number[], noise: number): void => {
-		const likelihood = logMarginalLikelihood(xs, z, scales, noise);
-		if (likelihood > best.likelihood) {
-			best = { scales, noise, likelihood };
-		}
-	};
-	for (const scale of LENGTH_SCALES) {
-		for (const noise of NOISES) {
-			consider(new Array<number>(dimensions).fill(scale), noise);
-		}
-	}
+	const differences = squaredDifferences(xs);
+	let best = isotropicFit(differences, z, dimensions);
 	// Two rounds of per-dimension refinement: an irrelevant dimension should get a long length scale.
 	for (let round = 0; round < 2 && dimensions > 1; round++) {
 		for (let d = 0; d < dimensions; d++) {
 			const base = best.scales;
 			for (const scale of LENGTH_SCALES) {
-				consider(base.map((value, index) => (index === d ? scale : value)), best.noise);
+				const scales = base.map((value, index) => (index === d ? scale : value));
+				const likelihood = logMarginalLikelihood(differences, z, scales, best.noise);
+				if (likelihood > best.likelihood) {
+					best = { scales, noise: best.noise, likelihood };
+				}
 			}
 		}
 	}
 	const { scales, noise } = best;
-	const kernel = covariance(xs, scales, noise);
-	const factor = cholesky(kernel) ?? cholesky(covariance(xs, scales, noise + 1e-3));
+	const factor = cholesky(covariance(differences, scales, noise)) ?? cholesky(covariance(differences, scales, noise + 1e-3));
 	if (factor === undefined) {
 		throw new Error('Gaussian process: covariance matrix is not positive definite');
 	}
@@ -67,14 +58,44 @@ export function fitGaussianProcess(xs: readonly (readonly number[])[], ys: reado
 			const mu = dot(k, alpha);
 			const v = forwardSubstitute(factor, k);
 			const variance = Math.max(1e-12, amplitude * (1 - dot(v, v)));
-			return { mean: mean + spread * mu, std: spread * Math.sqrt(variance) };
+			return { mean: mean + spread * mu, std: spread * Math.sqrt(variance), observationStd: spread * Math.sqrt(variance + amplitude * noise) };
 		},
 	};
 }
 
+/**
+ * The log likelihood of `ys` in their own units (not standardised) under the most likely GP with one length scale
+ * for every dimension, of the coarse grid: a cheap score to compare transforms of the same metrics.
+ */
+export function isotropicLogLikelihood(xs: readonly (readonly number[])[], ys: readonly number[]): number {
+	const { spread, z } = standardised(ys);
+	return isotropicFit(squaredDifferences(xs), z, xs[0].length).likelihood - ys.length * Math.log(spread);
+}
+
+function standardised(ys: readonly number[]): { mean: number; spread: number; z: number[] } {
+	const mean = ys.reduce((sum, y) => sum + y, 0) / ys.length;
+	const spread = Math.sqrt(ys.reduce((sum, y) => sum + (y - mean) ** 2, 0) / ys.length) || 1;
+	return { mean, spread, z: ys.map((y) => (y - mean) / spread) };
+}
+
+/** The grid of shared length scales × noises: the most likely pair. */
+function isotropicFit(differences: SquaredDifferences, z: readonly number[], dimensions: number): { scales: number[]; noise: number; likelihood: number } {
+	let best = { scales: new Array<number>(dimensions).fill(0.25), noise: 1e-4, likelihood: Number.NEGATIVE_INFINITY };
+	for (const scale of LENGTH_SCALES) {
+		for (const noise of NOISES) {
+			const scales = new Array<number>(dimensions).fill(scale);
+			const likelihood = logMarginalLikelihood(differences, z, scales, noise);
+			if (likelihood > best.likelihood) {
+				best = { scales, noise, likelihood };
+			}
+		}
+	}
+	return best;
+}
+
 /** Log marginal likelihood with the signal variance profiled out (σ̂² = zᵀK⁻¹z / n). */
-function logMarginalLikelihood(xs: readonly (readonly number[])[], z: readonly number[], scales: readonly number[], noise: number): number {
-	const factor = cholesky(covariance(xs, scales, noise));
+function logMarginalLikelihood(differences: SquaredDifferences, z: readonly number[], scales: readonly number[], noise: number): number {
+	const factor = cholesky(covariance(differences, scales, noise));
 	if (factor === undefined) {
 		return Number.NEGATIVE_INFINITY;
 	}
@@ -96,8 +117,24 @@ function scaledDistance(a: readonly number[], b: readonly number[], scales: read
 	return Math.sqrt(total);
 }
 
-function covariance(xs: readonly (readonly number[])[], scales: readonly number[], noise: number): number[][] {
-	return xs.map((a, i) => xs.map((b, j) => matern52(scaledDistance(a, b, scales)) + (i === j ? noise : 0)));
+/** Squared coordinate differences of every pair of points, [i][j][d], computed once per fit. */
+type SquaredDifferences = Float64Array[][];
+
+function squaredDifferences(xs: readonly (readonly number[])[]): SquaredDifferences {
+	return xs.map((a) => xs.map((b) => Float64Array.from(a, (value, d) => (value - b[d]) ** 2)));
+}
+
+function covariance(differences: SquaredDifferences, scales: readonly number[], noise: number): number[][] {
+	const inverseSquares = scales.map((scale) => 1 / (scale * scale));
+	return differences.map((row, i) =>
+		row.map((pair, j) => {
+			let total = 0;
+			for (let d = 0; d < pair.length; d++) {
+				total += pair[d] * inverseSquares[d];
+			}
+			return matern52(Math.sqrt(total)) + (i === j ? noise : 0);
+		}),
+	);
 }
 
 /** Lower-triangular L with L Lᵀ = A, or undefined when A is not positive definite. */

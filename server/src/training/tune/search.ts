@@ -1,6 +1,7 @@
 import type { CancellationSignal } from '../../core/types';
 import { type Random, seededRandom, shuffleInPlace } from '../random';
-import { fitGaussianProcess } from './gaussianProcess';
+import { latinHypercube } from './design';
+import { fitWarpedProcess } from './warp';
 import { nextByTpe, normalCdf } from './tpe';
 import { gridLevels, type Parameter, type Params, paramsAt, snapped } from './space';
 
@@ -44,8 +45,8 @@ export interface SearchOptions {
 	seed: number;
 	/** Trials evaluated at once (default 1); the objective must cope with that many concurrent calls. */
 	workers?: number;
-	/** Random trials before the model takes over (Bayes and TPE); default max(3, dimensions + 1). */
-	initialRandom?: number;
+	/** Points of the initial Latin hypercube before the model takes over (Bayes and TPE); default max(3, dimensions + 1). */
+	initialPoints?: number;
 	/** Stop starting new trials after this many seconds. */
 	budgetSeconds?: number;
 	signal?: CancellationSignal;
@@ -64,8 +65,9 @@ export async function search(objective: Objective, space: readonly Parameter[], 
 	const random = seededRandom(options.seed);
 	const workers = Math.max(1, Math.floor(options.workers ?? 1));
 	const adaptive = options.method === 'bayes' || options.method === 'tpe';
-	const initialRandom = options.initialRandom ?? Math.max(3, space.length + 1);
+	const initialPoints = options.initialPoints ?? Math.max(3, space.length + 1);
 	const grid = options.method === 'grid' ? gridPoints(space, options.trials, random) : [];
+	const design = adaptive ? latinHypercube(Math.min(initialPoints, options.trials), space.length, random) : [];
 	const total = options.method === 'grid' ? Math.min(options.trials, grid.length) : options.trials;
 	const finished: ({ trial: Trial; unit: number[] } | undefined)[] = [];
 	const running = new Map<number, Promise<void>>();
@@ -76,7 +78,10 @@ export async function search(objective: Objective, space: readonly Parameter[], 
 		if (options.method === 'grid') {
 			return grid[index];
 		}
-		if (options.method === 'random' || index < initialRandom) {
+		if (index < design.length) {
+			return design[index];
+		}
+		if (options.method === 'random') {
 			return space.map(() => random());
 		}
 		const done = finished.filter((entry) => entry !== undefined);
@@ -150,7 +155,7 @@ function gridPoints(space: readonly Parameter[], budget: number, random: Random)
 	return points.length > budget ? shuffleInPlace(points, random) : points;
 }
 
-/** Exploration margin of expected improvement, in standard deviations of the observed metrics. */
+/** Exploration margin of expected improvement, in standard deviations of the (warped) observed metrics. */
 const EI_XI = 0.01;
 const RANDOM_CANDIDATES = 1000;
 const LOCAL_CANDIDATES = 500;
@@ -158,16 +163,23 @@ const LOCAL_CANDIDATES = 500;
 /**
  * Maximises expected improvement over random candidates plus Gaussian perturbations of the best points so far
  * (a cheap, robust inner optimiser for a handful of dimensions).
+ *
+ * The GP models warped metrics (warp.ts), and the improvement is that of the next observation over the best
+ * observation so far: the search reports its best observed trial, so that is the quantity to improve, and the
+ * predictive spread includes the GP's noise term. On a validation loss that noise is the roughness the smooth model
+ * cannot explain (a different batch order, an early stop one epoch earlier), deterministic for a seed but
+ * unpredictable from the hyper-parameters; counting it keeps some expected improvement in the good region after
+ * the model's mean there has settled, where an improvement of the noise-free mean alone would send the search to
+ * the corners of the space.
  */
 function nextByExpectedImprovement(units: readonly number[][], metrics: readonly number[], dimensions: number, random: Random): number[] {
 	const finite = metrics.map((metric, index) => ({ metric, unit: units[index] })).filter((entry) => Number.isFinite(entry.metric));
 	if (finite.length < 2) {
 		return Array.from({ length: dimensions }, () => random());
 	}
-	const process = fitGaussianProcess(finite.map((entry) => entry.unit), finite.map((entry) => entry.metric));
-	const observed = finite.map((entry) => entry.metric);
-	const incumbent = Math.min(...observed);
-	const spread = standardDeviation(observed) || 1;
+	const { process, warp } = fitWarpedProcess(finite.map((entry) => entry.unit), finite.map((entry) => entry.metric));
+	const observed = finite.map((entry) => warp(entry.metric));
+	const target = Math.min(...observed) - EI_XI * (standardDeviation(observed) || 1);
 	const leaders = [...finite].sort((a, b) => a.metric - b.metric).slice(0, 5);
 	let best = { unit: leaders[0].unit, value: Number.NEGATIVE_INFINITY };
 	for (let c = 0; c < RANDOM_CANDIDATES + LOCAL_CANDIDATES; c++) {
@@ -175,8 +187,8 @@ function nextByExpectedImprovement(units: readonly number[][], metrics: readonly
 			c < RANDOM_CANDIDATES
 				? Array.from({ length: dimensions }, () => random())
 				: leaders[c % leaders.length].unit.map((value) => clamp(value + gaussian(random) * (c % 2 === 0 ? 0.02 : 0.08)));
-		const { mean, std } = process.predict(unit);
-		const value = expectedImprovement(mean, std, incumbent - EI_XI * spread);
+		const { mean, observationStd } = process.predict(unit);
+		const value = expectedImprovement(mean, observationStd, target);
 		if (value > best.value) {
 			best = { unit, value };
 		}
@@ -205,3 +217,4 @@ function standardDeviation(values: readonly number[]): number {
 	const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
 	return Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length);
 }
+
