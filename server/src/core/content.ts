@@ -59,7 +59,7 @@ export function recordContent(record: JsonObject, format: DatasetFormat, fields:
 			const turns = Array.isArray(record.messages)
 				? messageTurns(record.messages, 'role', 'content')
 				: [...promptTurns(record.prompt), ...answerTurns(record.completion)];
-			return { ...fromTurns(turns), label: typeof record.label === 'boolean' ? String(record.label) : undefined };
+			return fromTurns(turns, typeof record.label === 'boolean' ? String(record.label) : undefined);
 		}
 		case 'openai-preference': {
 			const input = isObject(record.input) ? record.input : {};
@@ -110,16 +110,38 @@ function labelText(value: JsonValue | undefined): string | undefined {
 }
 
 /** Builds prompt/answer/text from turns: the answer is the last assistant turn when the conversation ends with one. */
-function fromTurns(turns: Turn[]): RecordContent {
-	const last = turns[turns.length - 1];
-	const endsWithAnswer = last !== undefined && last.role === 'assistant';
-	const promptTurns = endsWithAnswer ? turns.slice(0, -1) : turns;
-	return {
-		turns,
-		prompt: promptTurns.map((t) => t.content).join('\n'),
-		answer: endsWithAnswer ? last.content : '',
-		text: turns.map((t) => t.content).join('\n'),
-	};
+function fromTurns(turns: Turn[], label?: string): RecordContent {
+	return new TurnsContent(turns, label);
+}
+
+/**
+ * The content of a conversation, whose joined prompt and text are built on first read: most rules read the turns, and
+ * joining every record's turns twice would copy all of its text for nothing.
+ */
+class TurnsContent implements RecordContent {
+	readonly answer: string;
+	private joinedPrompt: string | undefined;
+	private joinedText: string | undefined;
+	private readonly promptTurns: number;
+
+	constructor(readonly turns: Turn[], readonly label: string | undefined) {
+		const last = turns[turns.length - 1];
+		const endsWithAnswer = last !== undefined && last.role === 'assistant';
+		this.promptTurns = endsWithAnswer ? turns.length - 1 : turns.length;
+		this.answer = endsWithAnswer ? last.content : '';
+	}
+
+	get prompt(): string {
+		return (this.joinedPrompt ??= joinContents(this.turns, this.promptTurns));
+	}
+
+	get text(): string {
+		return (this.joinedText ??= joinContents(this.turns, this.turns.length));
+	}
+}
+
+function joinContents(turns: readonly Turn[], count: number): string {
+	return turns.slice(0, count).map((turn) => turn.content).join('\n');
 }
 
 function preference(prompt: Turn[], chosen: string, rejected: string): RecordContent {
