@@ -2,8 +2,11 @@
 
 /** White space, plus the field separator below so that it can never occur inside a normalised field. */
 const WHITESPACE_RUN = /[\s\u001f]+/g;
-/** Anything the run replacement would change: white space other than one plain space, or two in a row. */
-const NEEDS_COLLAPSE = /[^\S ]|\u001f| {2}/;
+/**
+ * White space other than the plain space (JavaScript's `\s` less U+0020), and the field separator: one character class,
+ * which V8 scans far faster than an alternation. Two plain spaces in a row are found by `includes`.
+ */
+const OTHER_WHITESPACE = /[\t-\r\u001f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
@@ -14,7 +17,7 @@ export function normalizeText(text: string): string {
 	const composed = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
 	const lower = composed.toLowerCase();
 	// Most records need no white-space change; testing first avoids copying every string.
-	return (NEEDS_COLLAPSE.test(lower) ? lower.replace(WHITESPACE_RUN, ' ') : lower).trim();
+	return (OTHER_WHITESPACE.test(lower) || lower.includes('  ') ? lower.replace(WHITESPACE_RUN, ' ') : lower).trim();
 }
 
 /**
