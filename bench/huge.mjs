@@ -2,11 +2,13 @@
 // HUGE_MB megabytes (default 1024) in a temporary folder, deleted afterwards, and measures, in the same run, the
 // readline + JSON.parse reference loop, `check --category format` (target: peak RSS under 300 MB) and the default rules
 // (target: peak RSS at most the file's size plus 200 MB, and the run finishes). HUGE_LIMIT_SECONDS (default 14400)
-// stops a run that takes longer; it is then reported as unfinished.
+// stops a run that takes longer; it is then reported as unfinished. HUGE_RULES=id,id… (opt-in: a run per rule takes
+// as long as that rule) also runs each named rule alone, against a run with every rule off, to show which rule the
+// memory goes to: its peak RSS above the rules-off run, per 100 MB of input.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { measureNode, reportFigure, ROOT, writeChatFile } from './lib.mjs';
+import { measureNode, reportFigure, requireSources, ROOT, writeChatFile } from './lib.mjs';
 
 const megabytes = Number(process.env.HUGE_MB ?? 1024);
 const limitSeconds = Number(process.env.HUGE_LIMIT_SECONDS ?? 14_400);
@@ -43,4 +45,30 @@ for (const run of runs) {
 	reportFigure({ measure: `${run.label} on ${size.toFixed(0)} MB: seconds${finished ? '' : ` (${status})`}`, value: result.seconds, unit: 's', reference: `reference loop ${reference.seconds.toFixed(1)} s`, ratio: speedRatio, target: 'finishes', met: finished });
 	reportFigure({ measure: `${run.label} on ${size.toFixed(0)} MB: peak RSS`, value: result.peakMb, unit: 'MB', reference: `reference loop ${reference.peakMb.toFixed(0)} MB`, ratio: result.peakMb / reference.peakMb, target: run.target, met: finished && result.peakMb <= run.maxPeak });
 }
+const ruleIds = process.env.HUGE_RULES?.split(',').map((id) => id.trim()).filter((id) => id !== '') ?? [];
+if (ruleIds.length > 0) {
+	await perRule(ruleIds);
+}
 console.log(`\nTargets (issue 11): \`--category format\` under 300 MB; default rules at most the file's size + 200 MB (${(size + 200).toFixed(0)} MB), and finished. Speed ratio = reference seconds / run seconds.`);
+
+/** Runs `check` with every rule off, then with each of `ruleIds` alone, and reports their peak RSS. */
+async function perRule(ruleIds) {
+	const { ALL_RULES } = await requireSources('huge-rules', ["export { ALL_RULES } from './server/src/core/rules';"]);
+	const allOff = ALL_RULES.flatMap((rule) => ['--rule', `${rule.id}=off`]);
+	const alone = (id) => ALL_RULES.filter((rule) => rule.id !== id).flatMap((rule) => ['--rule', `${rule.id}=off`]);
+	const base = await measureNode([CLI, 'check', '--format', 'json', ...allOff, file], { timeoutMs: limitSeconds * 1000 });
+	console.log(`\n### One rule at a time on the ${size.toFixed(0)} MB file (peak RSS above the rules-off run, ${base.peakMb.toFixed(0)} MB)\n`);
+	console.log('| rule | seconds | peak RSS MB | above rules off, MB | per 100 MB of input, MB |');
+	console.log('| --- | ---: | ---: | ---: | ---: |');
+	for (const id of ruleIds) {
+		if (!ALL_RULES.some((rule) => rule.id === id)) {
+			console.log(`| ${id} | unknown rule |  |  |  |`);
+			continue;
+		}
+		const result = await measureNode([CLI, 'check', '--format', 'json', ...alone(id), file], { timeoutMs: limitSeconds * 1000 });
+		const above = result.peakMb - base.peakMb;
+		const finished = result.code === 0 || result.code === 1;
+		console.log(`| ${id} | ${result.seconds.toFixed(1)}${finished ? '' : ' (unfinished)'} | ${result.peakMb.toFixed(0)} | ${above.toFixed(0)} | ${(above / size * 100).toFixed(1)} |`);
+		reportFigure({ measure: `${id} alone on ${size.toFixed(0)} MB: peak RSS above every rule off`, value: above, unit: 'MB', reference: `every rule off ${base.peakMb.toFixed(0)} MB`, ratio: result.peakMb / base.peakMb });
+	}
+}
