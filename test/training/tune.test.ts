@@ -11,6 +11,7 @@ import { tuneObjective } from '../../server/src/training/tune/objective';
 import { cholesky, fitGaussianProcess, matern52 } from '../../server/src/training/tune/gaussianProcess';
 import { bestSoFar, expectedImprovement, search, type SearchMethod } from '../../server/src/training/tune/search';
 import { DEFAULT_TUNE_SPACE, type Parameter } from '../../server/src/training/tune/space';
+import { fitWarpedProcess } from '../../server/src/training/tune/warp';
 import { FIXTURES } from '../helpers/paths';
 
 /** Branin on [−5, 10] × [0, 15]; global minimum 0.397887 at three points. */
@@ -48,6 +49,14 @@ void describe('Gaussian process', () => {
 		const inside = process.predict([0.5]);
 		assert.ok(Math.abs(inside.mean - Math.sin(3)) < 0.05, `mean ${inside.mean}`);
 		assert.ok(process.predict([0.5]).std < process.predict([3]).std);
+	});
+
+	void it('chooses the output warp by likelihood: a long tail is log-warped, a linear function is left as it is', () => {
+		const xs = Array.from({ length: 12 }, (_, i) => [i / 11, ((i * 7) % 12) / 11]);
+		const tail = fitWarpedProcess(xs, xs.map(([a]) => Math.exp(8 * a)));
+		assert.equal(tail.offset, 0.02);
+		assert.ok(tail.warp(1) < tail.warp(2), 'the warp keeps the order');
+		assert.equal(fitWarpedProcess(xs, xs.map(([a, b]) => a + b)).offset, null);
 	});
 
 	void it('expected improvement grows with uncertainty and with a lower mean', () => {
