@@ -89,9 +89,12 @@ export interface FinishControl {
 /**
  * Collects what a file-level rule needs while lines stream past, then reports. Keep state bounded for huge files.
  *
- * The editor re-lints a document on every keystroke by running a fresh accumulator over every line again (only the
- * changed lines are parsed again), so `add()` must be cheap for a line seen before: compute per-line values once
- * through `entry.memo()` (never keep the entry itself) and make `add()` little more than storing them.
+ * The editor re-lints a document on every keystroke with a fresh accumulator (only the changed lines are parsed again).
+ * An accumulator with `lineValue` and `addValues` then gets every line's kept value at once, the changed lines' asked
+ * afresh; one without them gets `add()` for every line, so `add()` must be cheap for a line seen before: compute
+ * per-line values once through `entry.memo()` (never keep the entry itself) and make `add()` little more than storing
+ * them. A rule that also keeps its last result in its `RuleMemory` can compare the kept values with the new ones by
+ * identity (an unchanged line has the same value object) and skip the replay when the changes cannot alter its result.
  *
  * `finish()` may be async. A step that can take more than a few tens of milliseconds on a big file (clustering,
  * fitting a model) should be async and `await control.pause()` between chunks of its work, so that a newer request
