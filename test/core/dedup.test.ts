@@ -37,6 +37,13 @@ void describe('normalizeText', () => {
 		assert.equal(normalizeText('  Ｈｅｌｌｏ\u00a0\tWORLD \n ﬁne '), 'hello world fine');
 		assert.equal(normalizeText('plain ascii'), 'plain ascii');
 	});
+	void it('collapses every kind of white space and double spaces, and leaves single spaces alone', () => {
+		assert.equal(normalizeText('a  b'), 'a b');
+		assert.equal(normalizeText('a\u2003b\u3000c\ufeffd\u001fe\u000bf'), 'a b c d e f');
+		assert.equal(normalizeText(' a b '), 'a b');
+		// U+0085 and U+200B are not white space in JavaScript regular expressions, so they stay.
+		assert.equal(normalizeText('a\u200bb'), 'a\u200bb');
+	});
 	void it('keeps field boundaries apart', () => {
 		assert.notEqual(normalizeFields(['a b', 'c']), normalizeFields(['a', 'b c']));
 		assert.notEqual(normalizeFields(['a\u001fb']), normalizeFields(['a', 'b']));
@@ -229,6 +236,20 @@ void describe('NumberMap', () => {
 			assert.equal(map.get(key), value);
 		}
 		assert.equal(map.get(hashString53('absent')), -1);
+	});
+
+	void it('getOrSet stores only absent keys and returns the stored value of present ones; reserve keeps every key', () => {
+		const map = new NumberMap(4);
+		map.set(7, 1);
+		map.reserve(10_000);
+		assert.equal(map.get(7), 1, 'reserve keeps what was stored');
+		assert.equal(map.getOrSet(7, 99), 1);
+		assert.equal(map.get(7), 1, 'a present key keeps its value');
+		for (let i = 0; i < 10_000; i++) {
+			assert.equal(map.getOrSet(hashString53(`k${i}`), i), -1);
+		}
+		assert.equal(map.size, 10_001);
+		assert.equal(map.getOrSet(hashString53('k5000'), 1), 5000);
 	});
 });
 
