@@ -4,6 +4,7 @@ import { ConfigError, loadSettings } from './config';
 import { configDirectory, lintReader, loadProvenance } from '../provenance/adapter';
 import type { ProvenanceContext } from '../provenance/observe';
 import { expandPaths } from './files';
+import { withTightHeap } from '../node/tightHeap';
 import { addSplitLeakage } from './leakage';
 import { applyCliBaseline } from './baseline';
 import { jsonReporter } from './reporters/json';
@@ -91,17 +92,17 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * Lints one file from disk, streaming. A file that cannot be read is reported and counted as an error. With a
+ * Lints one file from disk, streaming, with the heap kept close to its live size (see withTightHeap). A file that cannot be read is reported and counted as an error. With a
  * provenance context (a lock file exists) the same read hashes the file and the provenance findings are added.
  */
 export async function checkFile(file: string, settings: Settings, progress?: CliIo, provenance?: ProvenanceContext): Promise<FileReport> {
 	const started = performance.now();
 	try {
 		const reader = lintReader(provenance, file, settings);
-		const result = await reader.complete(await lintLines(reader.lines, settings, {
+		const result = await reader.complete(await withTightHeap(() => lintLines(reader.lines, settings, {
 			yieldEvery: 100_000,
 			onProgress: progress === undefined ? undefined : (lines) => progress.err(`tunelint: ${file}: ${lines.toLocaleString('en-US')} lines…`),
-		}));
+		})));
 		return { file, result, durationMs: performance.now() - started };
 	} catch (error) {
 		const message = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message;

@@ -18,6 +18,7 @@ import { TieredLinter } from './tieredLinter';
 import { RunFindingsService } from './runFindings';
 import { RUNS_CHANGED_NOTIFICATION } from '../protocol/runs';
 import { resolveSettings, workspaceFolderOf, type DocumentSettings } from './settings';
+import { withTightHeap } from '../node/tightHeap';
 
 /** Lets the event loop run between chunks of lines, so cancellation and other requests get through. */
 const yieldControl = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -257,12 +258,13 @@ async function lintFileOnDisk(connection: Connection, uri: string, { settings }:
 	try {
 		// With a lock file, the same streaming read hashes the file for the provenance rules.
 		const reader = await provenance.diskReader(uri, settings);
-		const result = await reader.complete(await lintLines(reader.lines, settings, {
+		// The heap is kept close to its live size while the file streams (see withTightHeap): files on disk are the huge ones.
+		const result = await reader.complete(await withTightHeap(() => lintLines(reader.lines, settings, {
 			signal,
 			yieldControl,
 			yieldEvery: 20_000,
 			onProgress: (lines) => progress.report(`${lines.toLocaleString('en-US')} lines`),
-		}));
+		})));
 		await connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(result, uri, settings.maxProblems) });
 		const status = statusOf(uri, result, performance.now() - started);
 		void connection.sendNotification(STATUS_NOTIFICATION, status);

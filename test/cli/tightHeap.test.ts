@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { withTightHeap } from '../../server/src/node/tightHeap';
+
+/** Issue 11: streaming lints run with V8's heap growth tightened, and overlapping ones share the setting safely. */
+void describe('withTightHeap', () => {
+	void it('returns what the lint returns and passes its failure on', async () => {
+		assert.equal(await withTightHeap(() => Promise.resolve(42)), 42);
+		await assert.rejects(withTightHeap(() => Promise.reject(new Error('unreadable'))), /unreadable/);
+	});
+
+	void it('lets overlapping lints run to the end (the setting is restored once, after the last)', async () => {
+		const order: string[] = [];
+		const slow = withTightHeap(async () => {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			order.push('slow');
+			return 'slow';
+		});
+		const fast = withTightHeap(() => {
+			order.push('fast');
+			return Promise.resolve('fast');
+		});
+		assert.deepEqual(await Promise.all([slow, fast]), ['slow', 'fast']);
+		assert.deepEqual(order, ['fast', 'slow']);
+	});
+});
