@@ -5,7 +5,7 @@ import { groupExactDuplicates } from '../../server/src/core/dedup/exact';
 import { hashString32, hashString53 } from '../../server/src/core/dedup/hash';
 import { candidateProbability, chooseBanding, radixOrder, SameKeyLinker } from '../../server/src/core/dedup/lsh';
 import { estimatedSimilarity, minhashSignature, writeCharShingleSignature } from '../../server/src/core/dedup/minhash';
-import { DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates } from '../../server/src/core/dedup/nearDuplicates';
+import { cachedSimilarity, DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates, RejectedPairs } from '../../server/src/core/dedup/nearDuplicates';
 import { normalizeFields, normalizeText } from '../../server/src/core/dedup/normalize';
 import { NumberMap } from '../../server/src/core/dedup/numberMap';
 import { jaccard, shingleHashes, shingleSet } from '../../server/src/core/dedup/shingles';
@@ -256,5 +256,33 @@ void describe('NumberMap', () => {
 void describe('groupExactDuplicates', () => {
 	void it('groups equal texts, first copy first, and skips missing content', () => {
 		assert.deepEqual(groupExactDuplicates(['a', 'b', 'a', undefined, undefined, 'b', 'a', 'c']), [[0, 2, 6], [1, 5]]);
+	});
+});
+
+void describe('bounded memory of the near-duplicate confirmation', () => {
+	void it('remembers rejected pairs in a fixed table: 2^25 pairs (past a Set\'s 2^24 limit) neither throw nor grow it, and a remembered pair is exact', () => {
+		const rejected = new RejectedPairs();
+		for (let pair = 0; pair < 1 << 25; pair++) {
+			rejected.add(pair >>> 6, pair);
+		}
+		const last = (1 << 25) - 1;
+		assert.equal(rejected.has(last >>> 6, last), true, 'the latest pair is remembered');
+		assert.equal(rejected.has(last, last >>> 6), false, 'the reversed pair is another pair');
+		assert.equal(rejected.has(7, 8), false, 'a pair never added is never reported as rejected');
+	});
+
+	void it('keeps at most its budget of shingles cached and still gives exact similarities', () => {
+		const sets = [new Uint32Array([1, 2, 3, 4]), new Uint32Array([1, 2, 3, 5]), new Uint32Array([9, 10, 11, 12])];
+		const built: number[] = [];
+		const similarity = cachedSimilarity((index) => {
+			built.push(index);
+			return sets[index];
+		}, 8);
+		assert.equal(similarity(0, 1), jaccard(sets[0], sets[1]));
+		assert.equal(similarity(0, 1), jaccard(sets[0], sets[1]));
+		assert.deepEqual(built, [0, 1], 'two sets of four fit a budget of eight');
+		assert.equal(similarity(1, 2), 0);
+		assert.equal(similarity(0, 1), jaccard(sets[0], sets[1]));
+		assert.deepEqual(built, [0, 1, 2, 0, 1], 'a third set empties the cache first');
 	});
 });

@@ -203,7 +203,7 @@ export function* clusterSteps(
 	const components = new UnionFind(count);
 	const linker = new SameKeyLinker(count);
 	const pairs: SimilarPair[] = [];
-	const rejected = new Set<number>();
+	const rejected = new RejectedPairs();
 	let candidatesChecked = 0;
 	for (let band = 0; band < banding.bands; band++) {
 		yield;
@@ -225,8 +225,7 @@ export function* clusterSteps(
 				if (present[a] === 0 || components.find(a) === components.find(b)) {
 					continue;
 				}
-				const pairKey = a * count + b;
-				if (rejected.has(pairKey)) {
+				if (rejected.has(a, b)) {
 					continue;
 				}
 				candidatesChecked++;
@@ -235,7 +234,7 @@ export function* clusterSteps(
 					components.union(a, b);
 					pairs.push({ a, b, similarity: value });
 				} else {
-					rejected.add(pairKey);
+					rejected.add(a, b);
 				}
 			}
 		}
@@ -243,20 +242,56 @@ export function* clusterSteps(
 	return { banding, clusters: components.groups(2), pairs, candidatesChecked };
 }
 
+/** Slots of the rejected-pair memory: 2^20 pairs in 8 MB, whatever the size of the file. */
+const REJECTED_PAIR_SLOTS = 1 << 20;
+
+/**
+ * The candidate pairs already confirmed to be below the threshold, so that a pair meeting in several bands is compared
+ * once. It is a direct-mapped table of fixed size rather than a set of every rejected pair: on a file of a million
+ * records that set grew past V8's limit of 2^24 entries and ended the rule. A pair pushed out by a later one is only
+ * compared again, so forgetting costs time, never a wrong answer.
+ */
+export class RejectedPairs {
+	private readonly first = new Int32Array(REJECTED_PAIR_SLOTS).fill(-1);
+	private readonly second = new Int32Array(REJECTED_PAIR_SLOTS);
+
+	has(a: number, b: number): boolean {
+		const slot = RejectedPairs.slot(a, b);
+		return this.first[slot] === a && this.second[slot] === b;
+	}
+
+	add(a: number, b: number): void {
+		const slot = RejectedPairs.slot(a, b);
+		this.first[slot] = a;
+		this.second[slot] = b;
+	}
+
+	private static slot(a: number, b: number): number {
+		return ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77)) >>> 12) & (REJECTED_PAIR_SLOTS - 1);
+	}
+}
+
+/** How many shingles the similarity cache may hold in all: 4M, 16 MB, whatever the size of the file. */
+const CACHED_SHINGLES = 4_000_000;
+
 /**
  * Exact similarity with the shingle sets of recently compared records kept, since a record in a bucket is compared
- * with several neighbours. The cache is emptied when it grows large, which bounds memory on huge files.
+ * with several neighbours. The cache is emptied when the shingles it holds pass `maxShingles`: a budget in shingles
+ * rather than in records, because on a file of long texts 50,000 cached records came to 180 MB.
  */
-export function cachedSimilarity(setOf: (index: number) => Uint32Array, maxCached = 50_000): (a: number, b: number) => number {
+export function cachedSimilarity(setOf: (index: number) => Uint32Array, maxShingles = CACHED_SHINGLES): (a: number, b: number) => number {
 	const cache = new Map<number, Uint32Array>();
+	let cachedShingles = 0;
 	const get = (index: number): Uint32Array => {
 		let set = cache.get(index);
 		if (set === undefined) {
-			if (cache.size >= maxCached) {
-				cache.clear();
-			}
 			set = setOf(index);
+			if (cachedShingles + set.length > maxShingles) {
+				cache.clear();
+				cachedShingles = 0;
+			}
 			cache.set(index, set);
+			cachedShingles += set.length;
 		}
 		return set;
 	};
