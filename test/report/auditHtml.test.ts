@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import type { AuditData } from '../../server/src/core/audit';
 import { auditHtml } from '../../server/src/audit/reportPage';
@@ -193,7 +194,12 @@ void describe('HTML audit report in Chromium', { skip: SKIP }, () => {
 		assert.deepEqual(await webview.page.evaluate('window.posted'), [{ type: 'ready' }, { type: 'open', line: first.line }]);
 		const fewer = { ...data, findings: data.findings.slice(0, 3) };
 		await webview.page.evaluate(`window.postMessage({ type: 'data', data: ${JSON.stringify(fewer)} }, '*')`);
-		await webview.page.waitForFunction('document.querySelectorAll("#findings-table tbody tr").length === 3');
+		// Polled from the test rather than with waitForFunction: a string predicate that is not true at once is re-run
+		// with eval inside the page, which the report's CSP refuses (CI saw that on a loaded machine).
+		const rows = webview.page.locator('#findings-table tbody tr');
+		for (const deadline = Date.now() + 30_000; (await rows.count()) !== 3; await delay(50)) {
+			assert.ok(Date.now() < deadline, `the findings table shows ${await rows.count()} rows after the data message, not 3`);
+		}
 		assert.deepEqual([...webview.observed.errors, ...webview.observed.requests, ...webview.observed.dialogs], []);
 		await webview.page.close();
 	});
