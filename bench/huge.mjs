@@ -1,7 +1,8 @@
 // Issue 11 benchmark: `tunelint check` on a huge generated chat file, in bounded memory. Generates a seeded JSONL of
 // HUGE_MB megabytes (default 1024) in a temporary folder, deleted afterwards, and measures, in the same run, the
 // readline + JSON.parse reference loop, `check --category format` (target: peak RSS under 300 MB) and the default rules
-// (target: peak RSS at most the file's size plus 200 MB, and the run finishes). HUGE_LIMIT_SECONDS (default 14400)
+// (target: peak RSS at most the file's size plus 200 MB, and the run finishes), and the same default rules through the
+// language server's Lint File on Disk (bench/lintOnDisk.mjs), held to the same target. HUGE_LIMIT_SECONDS (default 14400)
 // stops a run that takes longer; it is then reported as unfinished. HUGE_RULES=id,id… (opt-in: a run per rule takes
 // as long as that rule) also runs each named rule alone, against a run with every rule off, to show which rule the
 // memory goes to: its peak RSS above the rules-off run, per 100 MB of input.
@@ -47,11 +48,33 @@ for (const run of runs) {
 	reportFigure({ measure: `${run.label} on ${size.toFixed(0)} MB: seconds${finished ? '' : ` (${status})`}`, value: result.seconds, unit: 's', reference: `reference loop ${reference.seconds.toFixed(1)} s`, ratio: speedRatio, target: 'finishes', met: finished });
 	reportFigure({ measure: `${run.label} on ${size.toFixed(0)} MB: peak RSS`, value: result.peakMb, unit: 'MB', reference: `reference loop ${reference.peakMb.toFixed(0)} MB`, ratio: result.peakMb / reference.peakMb, target: run.target, met: finished && result.peakMb <= run.maxPeak });
 }
+await lintFileOnDisk();
 const ruleIds = process.env.HUGE_RULES?.split(',').map((id) => id.trim()).filter((id) => id !== '') ?? [];
 if (ruleIds.length > 0) {
 	await perRule(ruleIds);
 }
 console.log(`\nTargets (issue 11): \`--category format\` under 300 MB; default rules at most the file's size + 200 MB (${(size + 200).toFixed(0)} MB), and finished. Speed ratio = reference seconds / run seconds.`);
+
+/**
+ * The editor's path: "Lint File on Disk" with the default rules, through the bundled language server as a child over
+ * stdio (bench/lintOnDisk.mjs), held to the same target as the CLI's default run; the peak is the server's own.
+ */
+async function lintFileOnDisk() {
+	const label = 'Lint File on Disk (language server, default rules)';
+	const maxPeak = size + 200;
+	const driver = await measureNode([path.join(ROOT, 'bench', 'lintOnDisk.mjs'), file], { timeoutMs: limitSeconds * 1000, keepStdout: true });
+	let result;
+	try {
+		result = JSON.parse(driver.stdout);
+	} catch {
+		console.log(`| ${label} | ${driver.seconds.toFixed(1)} |  |  |  | ≤ ${maxPeak.toFixed(0)} MB | exit ${driver.code} |`);
+		return;
+	}
+	const finished = driver.code === 0 && result.records === records;
+	const speedRatio = reference.seconds / result.seconds;
+	console.log(`| ${label} | ${result.seconds.toFixed(1)} | ${(size / result.seconds).toFixed(1)} | ${speedRatio.toFixed(2)} | ${result.peakMb.toFixed(0)} | ≤ ${maxPeak.toFixed(0)} MB (file + 200 MB) | ${finished ? 'yes' : `no: ${result.records} of ${records} records`} |`);
+	reportFigure({ measure: `${label} on ${size.toFixed(0)} MB: peak RSS`, value: result.peakMb, unit: 'MB', reference: `reference loop ${reference.peakMb.toFixed(0)} MB`, ratio: result.peakMb / reference.peakMb, target: `≤ ${maxPeak.toFixed(0)} MB (file + 200 MB)`, met: finished && result.peakMb <= maxPeak });
+}
 
 /** The "internal error in rule …" findings of a `check --format json` report: rules that failed during the run. */
 function failedRulesOf(jsonReport) {
