@@ -120,6 +120,29 @@ export interface FileAccumulator {
 	facts?(summary: FileSummary): Record<string, unknown> | undefined;
 }
 
+/**
+ * The three line paths of an accumulator whose lines are fully described by their values: `add` and `addValues` both
+ * pass each line's value (fresh or kept) with its line number to `take`, so the one-off lint and the editor's re-lint
+ * cannot drift apart.
+ */
+export function valueFedLines<T>(
+	lineValue: (entry: LineEntry) => T,
+	take: (value: T, line: number) => void,
+): Pick<FileAccumulator, 'add' | 'lineValue' | 'addValues'> {
+	return {
+		add(entry) {
+			take(lineValue(entry), entry.line);
+		},
+		lineValue,
+		addValues(column) {
+			const values = column.values as readonly T[];
+			for (let line = 0; line < values.length; line++) {
+				take(values[line], line);
+			}
+		},
+	};
+}
+
 /** Every line of a lint as `FileAccumulator.addValues` sees it. */
 export interface LineColumn {
 	/** The value `FileAccumulator.lineValue` gave for each line, indexed by line number. */

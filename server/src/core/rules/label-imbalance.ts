@@ -1,6 +1,6 @@
 import { balanceMeasures, describeDistribution, displayLabel } from '../balance/measures';
 import { isClassificationLike, LabelCounter, labelOf } from '../balance/labels';
-import type { FileRule, LineEntry } from '../rule';
+import { valueFedLines, type FileRule, type LineEntry } from '../rule';
 
 /** Beyond this many distinct answers the data is generative: counting stops. */
 const DISTINCT_CAP = 1000;
@@ -33,16 +33,7 @@ export const labelImbalance: FileRule = {
 		};
 		const lineValue = (entry: LineEntry): LabelValue | undefined => entry.memo('label-imbalance:value', () => labelValueOf(entry));
 		return {
-			add(entry) {
-				take(lineValue(entry));
-			},
-			lineValue,
-			addValues(column) {
-				const values = column.values as ReadonlyArray<LabelValue | undefined>;
-				for (let line = 0; line < values.length; line++) {
-					take(values[line]);
-				}
-			},
+			...valueFedLines(lineValue, take),
 			finish(summary) {
 				const records = labels.total;
 				if (records === 0) {

@@ -1,6 +1,6 @@
 import { canonicalRole, type Turn } from '../content';
 import { spanOf } from '../jsonLocate';
-import type { FileFindingDraft, FileRule, LineInput } from '../rule';
+import { valueFedLines, type FileFindingDraft, type FileRule, type LineInput } from '../rule';
 import type { DatasetFormat, JsonObject, JsonValue } from '../types';
 
 /** A role problem at message `index` of the conversation list. */
@@ -79,16 +79,7 @@ export const roleOrder: FileRule = {
 		};
 		const lineValue = (entry: LineInput): RoleLine | undefined => entry.memo(memoKey, () => roleLineOf(entry, lastRole));
 		return {
-			add(entry) {
-				take(lineValue(entry), entry.line);
-			},
-			lineValue,
-			addValues(column) {
-				const values = column.values as ReadonlyArray<RoleLine | undefined>;
-				for (let line = 0; line < values.length; line++) {
-					take(values[line], line);
-				}
-			},
+			...valueFedLines(lineValue, take),
 			finish() {
 				if (conversations > 0 && withSystem / conversations >= systemShare) {
 					for (const { line, length } of withoutSystem) {

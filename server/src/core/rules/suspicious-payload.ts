@@ -1,7 +1,7 @@
 import { LineLocator, type LineSpan } from '../poisoning/locate';
 import { findPayloads, findUrls } from '../poisoning/payload';
 import { contentSegments } from '../poisoning/segments';
-import type { FileFindingDraft, FileRule, LineInput } from '../rule';
+import { valueFedLines, type FileFindingDraft, type FileRule, type LineInput } from '../rule';
 
 /** Domains so common in honest answers that repeating them says nothing. */
 const COMMON_DOMAINS = new Set([
@@ -53,16 +53,7 @@ export const suspiciousPayload: FileRule = {
 		};
 		const lineValue = (entry: LineInput): LinePayloads | undefined => entry.memo('suspicious-payload:matches', () => payloadsOf(entry));
 		return {
-			add(entry) {
-				take(lineValue(entry), entry.line);
-			},
-			lineValue,
-			addValues(column) {
-				const values = column.values as ReadonlyArray<LinePayloads | undefined>;
-				for (let line = 0; line < values.length; line++) {
-					take(values[line], line);
-				}
-			},
+			...valueFedLines(lineValue, take),
 			finish() {
 				const drafts: FileFindingDraft[] = [];
 				for (const { line, found } of entries) {
