@@ -6,6 +6,7 @@
  * similarity, as with `bins` independent permutations, at the cost of one hash per shingle instead of `bins`.
  */
 
+import { writeCharMinimaWasm } from './charMinimaWasm';
 import { fmix32, hashString32 } from './hash';
 import { CHAR_SEED, powerMod32, ROLLING_BASE } from './shingles';
 
@@ -54,43 +55,70 @@ function binOf(h: number, bins: number): number {
 /**
  * The signature of the character `size`-grams of `text`, hashed on the fly: the same values as `writeShingleHashes`
  * followed by `writeMinhashSignature`, without writing the shingles out (the hottest loop on big files): one rolling
- * update, one MurmurHash3 finaliser and one comparison per character, no allocation. Returns false for an empty text.
+ * update, one MurmurHash3 finaliser and one comparison per character, no allocation. Pure ASCII text runs the loop in
+ * WebAssembly (charMinimaWasm.ts, about twice as fast), any other text or a runtime without WebAssembly the JavaScript
+ * loop; both give the same signature. Returns false for an empty text.
  */
 export function writeCharShingleSignature(text: string, size: number, signature: Uint32Array, minima: Int32Array): boolean {
+	return writeCharShingleSignatureWith(writeCharMinimaFastest, text, size, signature, minima);
+}
+
+/** `writeCharShingleSignature` always on the JavaScript loop: the reference the WebAssembly loop is tested against. */
+export function writeCharShingleSignatureJs(text: string, size: number, signature: Uint32Array, minima: Int32Array): boolean {
+	return writeCharShingleSignatureWith(writeCharMinimaJs, text, size, signature, minima);
+}
+
+/** Writes the minima of the `size`-grams of a text longer than `size` into `minima[0..bins)`. */
+type CharMinimaWriter = (text: string, size: number, minima: Int32Array, bins: number) => void;
+
+function writeCharShingleSignatureWith(writeMinima: CharMinimaWriter, text: string, size: number, signature: Uint32Array, minima: Int32Array): boolean {
 	const length = text.length;
 	if (length === 0) {
 		return false;
 	}
 	const bins = signature.length;
-	minima.fill(EMPTY);
 	if (length <= size) {
+		minima.fill(EMPTY);
 		const h = hashString32(text, CHAR_SEED) | 0;
 		minima[binOf(h, bins)] = h ^ SIGN;
 	} else {
-		const dropFactor = powerMod32(ROLLING_BASE, size - 1);
-		let rolling = 0;
-		for (let offset = 0; offset < size - 1; offset++) {
-			rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(offset)) | 0;
-		}
-		for (let start = 0, end = size - 1; end < length; start++, end++) {
-			rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(end)) | 0;
-			// fmix32 inlined, kept signed (see EMPTY).
-			let h = rolling ^ CHAR_SEED;
-			h ^= h >>> 16;
-			h = Math.imul(h, 0x85ebca6b);
-			h ^= h >>> 13;
-			h = Math.imul(h, 0xc2b2ae35);
-			h ^= h >>> 16;
-			const bin = ((h >>> 16) * bins + (((h & 0xffff) * bins) >>> 16)) >>> 16;
-			const value = h ^ SIGN;
-			if (value < minima[bin]) {
-				minima[bin] = value;
-			}
-			rolling = (rolling - Math.imul(text.charCodeAt(start), dropFactor)) | 0;
-		}
+		writeMinima(text, size, minima, bins);
 	}
 	densify(signature, minima, bins);
 	return true;
+}
+
+function writeCharMinimaFastest(text: string, size: number, minima: Int32Array, bins: number): void {
+	if (!writeCharMinimaWasm(text, size, minima, bins)) {
+		writeCharMinimaJs(text, size, minima, bins);
+	}
+}
+
+function writeCharMinimaJs(text: string, size: number, minima: Int32Array, bins: number): void {
+	minima.fill(EMPTY);
+	const length = text.length;
+	const dropFactor = powerMod32(ROLLING_BASE, size - 1);
+	let rolling = 0;
+	for (let offset = 0; offset < size - 1; offset++) {
+		rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(offset)) | 0;
+	}
+	for (let start = 0, end = size - 1; end < length; start++, end++) {
+		rolling = (Math.imul(rolling, ROLLING_BASE) + text.charCodeAt(end)) | 0;
+		// fmix32 inlined, kept signed (see EMPTY).
+		let h = rolling ^ CHAR_SEED;
+		h ^= h >>> 16;
+		h = Math.imul(h, 0x85ebca6b);
+		h ^= h >>> 13;
+		h = Math.imul(h, 0xc2b2ae35);
+		h ^= h >>> 16;
+		const bin = ((h >>> 16) * bins + (((h & 0xffff) * bins) >>> 16)) >>> 16;
+		// Branch-free minimum: about a third of the comparisons succeed at random, and a mispredicted branch per
+		// character cost more than the whole hash.
+		const value = h ^ SIGN;
+		const current = minima[bin];
+		minima[bin] = current ^ ((value ^ current) & -(value < current));
+		rolling = (rolling - Math.imul(text.charCodeAt(start), dropFactor)) | 0;
+	}
 }
 
 /**
