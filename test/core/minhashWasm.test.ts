@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -84,6 +85,24 @@ void describe('writeCharShingleSignature in WebAssembly', () => {
 		assert.equal(assertSamePaths(long, 5, 1024), true);
 		assert.equal(assertSamePaths(long.slice(0, 4_000_000) + 'é', 5, 96), false);
 		assert.equal(assertSamePaths(asciiText(next, 200), 5, 96), true);
+	});
+
+	void it('falls back to the JavaScript loop where the runtime has no WebAssembly', () => {
+		// The instance is made once per process, so a fresh Node without the WebAssembly global (--no-expose-wasm) runs
+		// the check.
+		const script = `
+			const { writeCharShingleSignature, writeCharShingleSignatureJs } = require(${JSON.stringify(require.resolve('../../server/src/core/dedup/minhash'))});
+			const { writeCharMinimaWasm } = require(${JSON.stringify(require.resolve('../../server/src/core/dedup/charMinimaWasm'))});
+			const text = 'plain ascii text, long enough for many shingles';
+			const fast = new Uint32Array(64);
+			const reference = new Uint32Array(64);
+			writeCharShingleSignature(text, 5, fast, new Int32Array(64));
+			writeCharShingleSignatureJs(text, 5, reference, new Int32Array(64));
+			console.log(JSON.stringify([typeof WebAssembly, writeCharMinimaWasm(text, 5, new Int32Array(64), 64), fast.every((value, i) => value === reference[i])]));
+		`;
+		const child = spawnSync(process.execPath, ['--no-expose-wasm', '-e', script], { encoding: 'utf8' });
+		assert.equal(child.stderr, '');
+		assert.deepEqual(JSON.parse(child.stdout), ['undefined', false, true]);
 	});
 
 	void it('ships the bytes that assembling minhashWasm.wat gives (run `npm run build:wasm` after editing it)', async () => {
