@@ -55,9 +55,9 @@ function binOf(h: number, bins: number): number {
 /**
  * The signature of the character `size`-grams of `text`, hashed on the fly: the same values as `writeShingleHashes`
  * followed by `writeMinhashSignature`, without writing the shingles out (the hottest loop on big files): one rolling
- * update, one MurmurHash3 finaliser and one comparison per character, no allocation. Pure ASCII text runs the loop in
- * WebAssembly (charMinimaWasm.ts, about twice as fast), any other text or a runtime without WebAssembly the JavaScript
- * loop; both give the same signature. Returns false for an empty text.
+ * update, one MurmurHash3 finaliser and one comparison per character, no allocation per character. Pure ASCII text
+ * runs the loop in WebAssembly (charMinimaWasm.ts, about twice as fast), any other text or a runtime without
+ * WebAssembly the JavaScript loop; both give the same signature. Returns false for an empty text.
  */
 export function writeCharShingleSignature(text: string, size: number, signature: Uint32Array, minima: Int32Array): boolean {
 	return writeCharShingleSignatureWith(writeCharMinimaFastest, text, size, signature, minima);
