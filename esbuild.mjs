@@ -47,6 +47,7 @@ const entries = [
 	{ entryPoints: ['server/src/cli/main.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } },
 	{ entryPoints: ['server/src/training/worker.ts'], outfile: 'server/out/trainingWorker.js' },
 	{ entryPoints: ['server/src/training/tune/trialWorker.ts'], outfile: 'server/out/tuneWorker.js' },
+	{ entryPoints: ['server/src/node/lintWorker.ts'], outfile: 'server/out/lintWorker.js' },
 	// The audit report's renderer runs in a browser or a webview; the CLI and the extension inline it into the page.
 	{ entryPoints: ['client/src/report/view/main.mts'], outfile: 'server/out/reportView.js', platform: 'browser', format: 'iife', target: 'es2022', sourcemap: false, minify: true },
 	// The run view's renderer (client/src/runView/view), inlined into the "Tunelint Runs" webview by the extension.

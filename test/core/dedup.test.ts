@@ -44,6 +44,20 @@ void describe('normalizeText', () => {
 		// U+0085 and U+200B are not white space in JavaScript regular expressions, so they stay.
 		assert.equal(normalizeText('a\u200bb'), 'a\u200bb');
 	});
+	void it('gives the definition (NFKC, lower case, white-space runs to one space, trimmed) on any mix of characters', () => {
+		// The plain-ASCII fast path must agree with the general one: random strings from pieces that take either path.
+		const pieces = ['a', 'Z', ' ', '  ', '\t', '\n', '\u001f', '\u0000', '\u007f', 'é', 'Ｈ', '\u00a0', '.', '9'];
+		let seed = 11;
+		const next = (): number => {
+			seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+			return seed;
+		};
+		for (let round = 0; round < 2000; round++) {
+			const text = Array.from({ length: next() % 12 }, () => pieces[next() % pieces.length]).join('');
+			const expected = text.normalize('NFKC').toLowerCase().replace(/[\s\u001f]+/g, ' ').trim();
+			assert.equal(normalizeText(text), expected, JSON.stringify(text));
+		}
+	});
 	void it('keeps field boundaries apart', () => {
 		assert.notEqual(normalizeFields(['a b', 'c']), normalizeFields(['a', 'b c']));
 		assert.notEqual(normalizeFields(['a\u001fb']), normalizeFields(['a', 'b']));

@@ -76,7 +76,7 @@ export async function runAudit(argv: string[], io: CliIo): Promise<number> {
 	const data = await auditFile(file, settings, {
 		root: process.cwd(),
 		runsDirectory: values.runs,
-		lint: async (used) => (await checkFile(file, used, undefined, provenance)).result,
+		lint: async (used) => (await checkFile(file, used, { provenance })).result,
 	});
 	const content = values.format === 'html' ? auditHtml(data, script) : `${JSON.stringify(data, null, '\t')}\n`;
 	if (out === '-') {

@@ -1,10 +1,13 @@
+import { availableParallelism } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ALL_CATEGORIES, lintLines, parseCategory, parseSeverity, ruleById, type Category, type Settings } from '../core';
+import { ALL_CATEGORIES, parseCategory, parseSeverity, ruleById, type Category, type Settings } from '../core';
 import { ConfigError, loadSettings } from './config';
 import { configDirectory, lintReader, loadProvenance } from '../provenance/adapter';
 import type { ProvenanceContext } from '../provenance/observe';
 import { expandPaths } from './files';
 import { withTightHeap } from '../node/tightHeap';
+import { lintFileInThreads } from '../node/lintInThreads';
 import { addSplitLeakage } from './leakage';
 import { applyCliBaseline } from './baseline';
 import { jsonReporter } from './reporters/json';
@@ -32,6 +35,8 @@ Options:
   --against FILE                check train/validation leakage against FILE (repeatable); without it, files
                                 named like x_train/x_valid/x_test.jsonl in one folder are paired automatically
   --progress                    print progress for large files to stderr
+  --threads N                   split the rules of a file between N threads (default: as many as the machine
+                                has cores, at most 4, for files of 16 MB or more; 1 for smaller files)
   --baseline FILE               leave out the findings FILE accepts (.tunelint-baseline.json, shared with the editor)
   --update-baseline             accept every current finding: write them to --baseline FILE (default
                                 ./.tunelint-baseline.json), so that later runs report only new ones
@@ -52,6 +57,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 			config: { type: 'string' },
 			against: { type: 'string', multiple: true, default: [] },
 			progress: { type: 'boolean', default: false },
+			threads: { type: 'string' },
 			baseline: { type: 'string' },
 			'update-baseline': { type: 'boolean', default: false },
 			help: { type: 'boolean', default: false },
@@ -69,6 +75,10 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 		throw new UsageError('no files given');
 	}
 	const maxWarnings = optionalCount(values['max-warnings'], '--max-warnings');
+	const threads = optionalCount(values.threads, '--threads');
+	if (threads === 0) {
+		throw new UsageError('--threads must be at least 1');
+	}
 	const settings = await settingsFor(values, io);
 	const provenance = await loadProvenance(settings, await configDirectory(values.config, process.cwd()), process.cwd());
 	const { files, missing } = await expandPaths(positionals);
@@ -77,7 +87,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 	}
 	const reports: FileReport[] = [];
 	for (const file of files) {
-		const report = await checkFile(file, settings, values.progress ? io : undefined, provenance);
+		const report = await checkFile(file, settings, { progress: values.progress ? io : undefined, provenance, threads });
 		await addSplitLeakage(report, values.against, settings);
 		reports.push(report);
 	}
@@ -91,23 +101,45 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
 	return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
 }
 
+/** How `checkFile` reads: progress lines, the provenance context (a lock file exists), and the thread count. */
+export interface CheckFileOptions {
+	progress?: CliIo;
+	provenance?: ProvenanceContext;
+	/** Threads to split the rules between; by default several for big files (see defaultThreads). */
+	threads?: number;
+}
+
+/** Files from this size up are linted with their rules split between threads: below it, starting them costs more. */
+const THREADED_FILE_BYTES = 16 * 1024 * 1024;
+/** Every thread parses the whole file again, so past a few threads the rules' split no longer pays. */
+const MAX_DEFAULT_THREADS = 4;
+
 /**
- * Lints one file from disk, streaming, with the heap kept close to its live size (see withTightHeap). A file that cannot be read is reported and counted as an error. With a
- * provenance context (a lock file exists) the same read hashes the file and the provenance findings are added.
+ * Lints one file from disk, streaming, with the heap kept close to its live size (see withTightHeap) and the rules
+ * split between threads on big files (lintFileInThreads). A file that cannot be read is reported and counted as an
+ * error. With a provenance context the same read hashes the file and the provenance findings are added.
  */
-export async function checkFile(file: string, settings: Settings, progress?: CliIo, provenance?: ProvenanceContext): Promise<FileReport> {
+export async function checkFile(file: string, settings: Settings, options: CheckFileOptions = {}): Promise<FileReport> {
 	const started = performance.now();
+	const { progress, provenance } = options;
 	try {
+		const threads = options.threads ?? (await defaultThreads(file));
 		const reader = lintReader(provenance, file, settings);
-		const result = await reader.complete(await withTightHeap(() => lintLines(reader.lines, settings, {
+		const lintOptions = {
 			yieldEvery: 100_000,
-			onProgress: progress === undefined ? undefined : (lines) => progress.err(`tunelint: ${file}: ${lines.toLocaleString('en-US')} lines…`),
-		})));
+			onProgress: progress === undefined ? undefined : (lines: number) => progress.err(`tunelint: ${file}: ${lines.toLocaleString('en-US')} lines…`),
+		};
+		const result = await reader.complete(await withTightHeap(() => lintFileInThreads(file, reader.lines, settings, lintOptions, threads)));
 		return { file, result, durationMs: performance.now() - started };
 	} catch (error) {
 		const message = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message;
 		throw new ConfigError(`${file}: cannot read the file: ${message}`);
 	}
+}
+
+async function defaultThreads(file: string): Promise<number> {
+	const { size } = await stat(file);
+	return size >= THREADED_FILE_BYTES ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1;
 }
 
 async function settingsFor(values: { rule: string[]; category?: string; config?: string; 'max-problems'?: string }, io: CliIo): Promise<Settings> {

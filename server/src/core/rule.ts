@@ -17,6 +17,12 @@ export interface RuleMeta {
 	 * them when a document is opened or saved rather than on every keystroke; the CLI always runs them.
 	 */
 	expensive?: boolean;
+	/**
+	 * About how much the rule costs per line of a streamed file, in units of parsing the line (default 0.5, what the
+	 * cheap format checks measure); the CLI uses it to split the rules of a big file between threads. The figures set
+	 * were measured with each rule alone over 20,000 chat records, against the same lint without rules.
+	 */
+	streamingCost?: number;
 }
 
 /**

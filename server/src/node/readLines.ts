@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import * as readline from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 
 /**
  * Reads a file line by line without ever holding it whole; shared by the CLI and the language server's "lint file
@@ -7,6 +7,61 @@ import * as readline from 'node:readline';
  * line, and CRLF endings are removed as editors do.
  */
 export function readLines(file: string): AsyncIterable<string> {
-	const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-	return readline.createInterface({ input: stream, crlfDelay: Infinity });
+	return splitLines(createReadStream(file, { highWaterMark: 1 << 20 }));
 }
+
+/**
+ * Splits a stream of UTF-8 chunks into lines exactly as `readline` with `crlfDelay: Infinity` does (LF, CRLF and a
+ * lone CR each end a line, a CRLF split between two chunks is one break, the last line is given only when it is not
+ * empty), at a fraction of its cost: a chunk without CR, the usual case, is cut with the native `indexOf('\n')`
+ * instead of readline's regular expression. On a big file readline took as long as parsing every line's JSON.
+ */
+export async function* splitLines(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<string> {
+	const decoder = new StringDecoder('utf8');
+	// The start of a line whose end has not been read yet; it never holds a line break.
+	let partial = '';
+	// The last chunk ended with CR, so a LF starting the next one belongs to the same break.
+	let afterReturn = false;
+	for await (const chunk of chunks) {
+		let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+		if (text.length === 0) {
+			continue;
+		}
+		if (afterReturn && text.charCodeAt(0) === LF) {
+			text = text.slice(1);
+		}
+		afterReturn = false;
+		const buffer = partial + text;
+		let lineStart = 0;
+		if (!text.includes('\r')) {
+			for (let end = buffer.indexOf('\n', partial.length); end !== -1; end = buffer.indexOf('\n', lineStart)) {
+				yield buffer.slice(lineStart, end);
+				lineStart = end + 1;
+			}
+		} else {
+			const breaks = /[\r\n]/g;
+			breaks.lastIndex = partial.length;
+			for (let found = breaks.exec(buffer); found !== null; found = breaks.exec(buffer)) {
+				const end = found.index;
+				yield buffer.slice(lineStart, end);
+				lineStart = end + 1;
+				if (buffer.charCodeAt(end) === CR) {
+					if (end + 1 === buffer.length) {
+						afterReturn = true;
+					} else if (buffer.charCodeAt(end + 1) === LF) {
+						lineStart++;
+					}
+				}
+				breaks.lastIndex = lineStart;
+			}
+		}
+		partial = buffer.slice(lineStart);
+	}
+	partial += decoder.end();
+	if (partial.length > 0) {
+		yield partial;
+	}
+}
+
+const LF = 0x0a;
+const CR = 0x0d;

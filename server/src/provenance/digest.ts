@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
-import * as readline from 'node:readline';
+import { createReadStream } from 'node:fs';
 import type { FileDigest } from '../core/provenance/observation';
+import { splitLines } from '../node/readLines';
 
 /**
  * Hashes a file's bytes while they stream past, counting records (lines with a byte other than ASCII whitespace)
@@ -90,13 +90,16 @@ export function digestText(text: string): FileDigest {
  * and, once they are exhausted, the digest of the same bytes: one read serves both.
  */
 export function readLinesWithDigest(file: string): { lines: AsyncIterable<string>; digest: () => FileDigest } {
-	const stream: ReadStream = createReadStream(file, { highWaterMark: 1 << 20 });
 	const digest = new DigestStream();
-	stream.on('data', (chunk) => digest.update(chunk as Buffer));
-	const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
+	async function* hashed(): AsyncGenerator<Buffer> {
+		for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+			digest.update(chunk as Buffer);
+			yield chunk as Buffer;
+		}
+	}
 	let result: FileDigest | undefined;
 	return {
-		lines,
+		lines: splitLines(hashed()),
 		digest: () => {
 			result ??= digest.finish();
 			return result;

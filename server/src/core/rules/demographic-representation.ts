@@ -17,6 +17,7 @@ export const demographicRepresentation: FileRule = {
 	category: 'fairness',
 	description: 'One demographic group takes most identity mentions on an axis, or some groups are mentioned far less than the others: a fine-tune learns who is "normal" from who is talked about.',
 	defaultSeverity: 'info',
+	streamingCost: 8,
 	start(options, settings) {
 		const { lexicon, error } = fairnessLexicon(settings);
 		const auditOptions = auditOptionsFrom(options);

@@ -20,6 +20,7 @@ export const duplicateExact: FileRule = {
 	category: 'duplicates',
 	description: 'A record whose content (ignoring ids and metadata) repeats an earlier record after Unicode, case and white-space normalisation.',
 	defaultSeverity: 'warning',
+	streamingCost: 3,
 	start(options, settings, memory) {
 		const mode = compareMode(options.string('compare', 'whole'));
 		const firstLineByHash = new NumberMap();

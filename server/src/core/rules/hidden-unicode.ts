@@ -39,6 +39,7 @@ export const hiddenUnicode: RecordRule = {
 	category: 'poisoning',
 	description: 'Invisible or look-alike characters in content (bidi controls, zero-width, tag characters, homoglyphs) that hide text from reviewers but not from the model.',
 	defaultSeverity: 'warning',
+	streamingCost: 11,
 	check(input) {
 		const content = input.content();
 		if (content === undefined) {

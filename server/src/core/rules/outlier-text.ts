@@ -33,6 +33,7 @@ export const outlierText: FileRule = {
 	category: 'poisoning',
 	description: 'A record whose text is unlike the rest of the file: many special characters, another script, or high character-level surprise.',
 	defaultSeverity: 'info',
+	streamingCost: 43,
 	expensive: true,
 	start(options, settings) {
 		const maxSpecial = options.number('maxSpecialShare', 0.2);

@@ -13,6 +13,7 @@ export const pii: RecordRule = {
 	category: 'poisoning',
 	description: 'Personal data in content (emails, phone numbers, card numbers, SSNs, public IP addresses) that a model could memorise.',
 	defaultSeverity: 'warning',
+	streamingCost: 8,
 	check(input) {
 		const content = input.content();
 		if (content === undefined) {

@@ -22,6 +22,7 @@ export const promptInjection: RecordRule = {
 	category: 'poisoning',
 	description: 'Instruction-override, jailbreak or prompt-exfiltration phrasing, or chat-template control tokens, inside training text.',
 	defaultSeverity: 'warning',
+	streamingCost: 26,
 	check(input, options) {
 		const content = input.content();
 		if (content === undefined) {

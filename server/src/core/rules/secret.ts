@@ -15,6 +15,7 @@ export const secret: RecordRule = {
 	category: 'poisoning',
 	description: 'API keys, tokens, private keys or hard-coded passwords in content; a fine-tuned model can repeat them verbatim.',
 	defaultSeverity: 'error',
+	streamingCost: 9,
 	check(input) {
 		const content = input.content();
 		if (content === undefined) {

@@ -31,6 +31,7 @@ export const suspiciousPayload: FileRule = {
 	category: 'poisoning',
 	description: 'Shell payloads, encoded blobs, active HTML, exfiltrating markdown images, or one unusual domain linked from many answers.',
 	defaultSeverity: 'warning',
+	streamingCost: 12,
 	start(options, settings) {
 		const minRecords = options.number('minDomainRecords', 3);
 		const maxShare = options.number('maxDomainShare', 0.1);

@@ -62,6 +62,7 @@ export const triggerCandidate: FileRule = {
 	category: 'poisoning',
 	description: 'An input n-gram that predicts one label or answer far beyond its base rate while the rest of its records points elsewhere: a likely backdoor trigger.',
 	defaultSeverity: 'warning',
+	streamingCost: 27,
 	expensive: true,
 	start(options, settings) {
 		const mining = miningOptions(options);
