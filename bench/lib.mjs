@@ -38,6 +38,7 @@ export function measureNode(args, { keepStdout = false, timeoutMs = 3_600_000 } 
 		let stdout = '';
 		let stdoutBytes = 0;
 		let peakKb = 0;
+		let cpuUs = 0;
 		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		child.stdout.on('data', (chunk) => {
 			stdoutBytes += chunk.length;
@@ -50,12 +51,16 @@ export function measureNode(args, { keepStdout = false, timeoutMs = 3_600_000 } 
 			if (match) {
 				peakKb = Number(match[1]);
 			}
+			const cpu = /TUNELINT_BENCH_CPU_US=(\d+)/.exec(String(chunk));
+			if (cpu) {
+				cpuUs = Number(cpu[1]);
+			}
 		});
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
 			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-			resolve({ seconds, peakMb: peakKb / 1024, code, stdout, stdoutBytes });
+			resolve({ seconds, peakMb: peakKb / 1024, cpuSeconds: cpuUs / 1e6, code, stdout, stdoutBytes });
 		});
 	});
 }
