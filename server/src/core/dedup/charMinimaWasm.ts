@@ -17,6 +17,11 @@ class WasmMinima {
 	private readonly encoder = new TextEncoder();
 	private bytes: Uint8Array;
 	private words: Int32Array;
+	// Kept here rather than read from the memory on every call: `memory.buffer` is a call into the runtime.
+	private capacity: number;
+	// ROLLING_BASE^(size - 1) for the last shingle size seen: a file's texts all use the same size.
+	private dropSize = 0;
+	private dropFactor = 1;
 
 	constructor(
 		private readonly memory: WebAssembly.Memory,
@@ -24,6 +29,7 @@ class WasmMinima {
 	) {
 		this.bytes = new Uint8Array(memory.buffer);
 		this.words = new Int32Array(memory.buffer);
+		this.capacity = memory.buffer.byteLength;
 	}
 
 	write(text: string, size: number, minima: Int32Array, bins: number): boolean {
@@ -31,7 +37,7 @@ class WasmMinima {
 		// The minima come first, then the text: a text of a few megabytes (one long line) grows the memory once.
 		const textAt = bins * 4;
 		const end = textAt + length;
-		if (end > this.memory.buffer.byteLength && !this.grow(end)) {
+		if (end > this.capacity && !this.grow(end)) {
 			return false;
 		}
 		const encoded = this.encoder.encodeInto(text, this.bytes.subarray(textAt, end));
@@ -39,7 +45,11 @@ class WasmMinima {
 		if (encoded.read !== length || encoded.written !== length) {
 			return false;
 		}
-		this.loop(textAt, length, size, bins, powerMod32(ROLLING_BASE, size - 1));
+		if (size !== this.dropSize) {
+			this.dropSize = size;
+			this.dropFactor = powerMod32(ROLLING_BASE, size - 1);
+		}
+		this.loop(textAt, length, size, bins, this.dropFactor);
 		const words = this.words;
 		for (let bin = 0; bin < bins; bin++) {
 			minima[bin] = words[bin];
@@ -49,13 +59,14 @@ class WasmMinima {
 
 	private grow(end: number): boolean {
 		try {
-			this.memory.grow(Math.ceil((end - this.memory.buffer.byteLength) / PAGE_BYTES));
+			this.memory.grow(Math.ceil((end - this.capacity) / PAGE_BYTES));
 		} catch {
 			// Past what the runtime allows (at most 4 GiB): the JavaScript loop needs no copy of the text.
 			return false;
 		}
 		this.bytes = new Uint8Array(this.memory.buffer);
 		this.words = new Int32Array(this.memory.buffer);
+		this.capacity = this.memory.buffer.byteLength;
 		return true;
 	}
 }
