@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ALL_RULES, defaultSettings, lintText, type Finding, type LintResult, type Settings } from '../../server/src/core';
+import { ALL_RULES, defaultSettings, lintLines, lintText, type Finding, type LintResult, type Settings } from '../../server/src/core';
 import { groupCost, InconsistentGroupsError, mergeLintResults, planRuleGroups } from '../../server/src/core/ruleGroups';
 import { FIXTURES } from '../helpers/paths';
 
@@ -99,5 +99,22 @@ void describe('mergeLintResults', () => {
 		const [first, second] = planRuleGroups(ALL_RULES, settings, 2);
 		const results = [await lintText(TEXT, settings, first), await lintText(`${TEXT}\n{"text":"one more line"}`, settings, second)];
 		assert.throws(() => mergeLintResults(results, settings.maxProblems), InconsistentGroupsError);
+	});
+});
+
+void describe('lintLines over a stream of batches', () => {
+	void it('gives the result of the same lines one by one (how files on disk are read)', async () => {
+		const settings = settingsWith(100_000);
+		const lines = TEXT.split('\n');
+		async function* batches(): AsyncGenerator<readonly string[]> {
+			for (let start = 0; start < lines.length; start += 7) {
+				yield lines.slice(start, start + 7);
+			}
+		}
+		async function* oneByOne(): AsyncGenerator<string> {
+			yield* lines;
+		}
+		assert.deepEqual(await lintLines(batches(), settings), await lintLines(oneByOne(), settings));
+		assert.deepEqual(await lintLines(batches(), settings), await lintText(TEXT, settings));
 	});
 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { readLines, splitLines } from '../../server/src/node/readLines';
+import { readLineBatches, readLines, splitLineBatches, splitLines } from '../../server/src/node/readLines';
 import { readLinesWithDigest } from '../../server/src/provenance/digest';
 
 /** Inputs where line splitting can go wrong: every kind of break, at and across chunk boundaries, and bad UTF-8. */
@@ -36,10 +36,11 @@ async function readlineLines(chunks: Buffer[]): Promise<string[]> {
 	return lines;
 }
 
-async function collect(lines: AsyncIterable<string>): Promise<string[]> {
+/** Every line of a source of lines or of batches of lines. */
+async function collect(lines: AsyncIterable<string | readonly string[]>): Promise<string[]> {
 	const result: string[] = [];
-	for await (const line of lines) {
-		result.push(line);
+	for await (const item of lines) {
+		result.push(...(typeof item === 'string' ? [item] : item));
 	}
 	return result;
 }
@@ -57,7 +58,9 @@ void describe('splitLines', () => {
 		void it(`gives readline's lines for ${name}, whatever the chunk size`, async () => {
 			for (const size of [1, 2, 3, 4, 5, 7, bytes.length + 1]) {
 				const chunks = chunked(bytes, size);
-				assert.deepEqual(await collect(splitLines(chunks)), await readlineLines(chunks), `chunks of ${size} bytes`);
+				const expected = await readlineLines(chunks);
+				assert.deepEqual(await collect(splitLines(chunks)), expected, `chunks of ${size} bytes`);
+				assert.deepEqual(await collect(splitLineBatches(chunks)), expected, `chunks of ${size} bytes, in batches`);
 			}
 		});
 	}
@@ -86,6 +89,7 @@ void describe('readLines and readLinesWithDigest', () => {
 			writeFileSync(file, bytes);
 			const expected = await readlineLines([bytes]);
 			assert.deepEqual(await collect(readLines(file)), expected);
+			assert.deepEqual(await collect(readLineBatches(file)), expected);
 			const reading = readLinesWithDigest(file);
 			assert.deepEqual(await collect(reading.lines), expected);
 			assert.equal(reading.digest().size, bytes.length);

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { lintLines, type LintOptions, type LintResult, type Settings } from '../core';
 import { buildAudit, type AuditData } from '../core/audit';
-import { readLines } from '../node/readLines';
+import { readLineBatches, readLines } from '../node/readLines';
 import { defaultRunsDirectory } from '../training/runStore';
 import { readRuns } from './runs';
 
@@ -30,7 +30,7 @@ export async function auditFile(file: string, settings: Settings, options: FileA
 	const auditSettings: Settings = { ...settings, maxProblems: Math.max(settings.maxProblems, AUDIT_MAX_PROBLEMS) };
 	const stat = await fs.stat(file);
 	const started = performance.now();
-	const lint = await (options.lint ?? ((used) => lintLines(readLines(file), used, options)))(auditSettings);
+	const lint = await (options.lint ?? ((used) => lintLines(readLineBatches(file), used, options)))(auditSettings);
 	const lintMs = performance.now() - started;
 	const runs = readRuns(options.runsDirectory ?? defaultRunsDirectory(options.root), file);
 	return buildAudit(readLines(file), lint, auditSettings, { file: options.displayName ?? displayPath(file, options.root), sizeBytes: stat.size, lintMs, runs });

@@ -203,8 +203,14 @@ function reusableLines(previous: { texts: readonly string[]; checked: readonly C
 	};
 }
 
+/**
+ * Lines to lint: an array or iterable, or an asynchronous stream of lines or of batches of lines (a file read in
+ * chunks gives a batch per chunk, which spares an await per line).
+ */
+export type LineSource = Iterable<string> | AsyncIterable<string | readonly string[]>;
+
 /** Lints a stream of lines once, keeping nothing per line: memory stays bounded for files of several gigabytes. */
-export function lintLines(lines: Iterable<string> | AsyncIterable<string>, settings: Settings, options: LintOptions = {}, rules: readonly Rule[] = ALL_RULES): Promise<LintResult> {
+export function lintLines(lines: LineSource, settings: Settings, options: LintOptions = {}, rules: readonly Rule[] = ALL_RULES): Promise<LintResult> {
 	const active = activeRules(rules, settings);
 	return runLint(lines, active, settings, options, (text) => checkLine(text, active, settings));
 }
@@ -419,7 +425,7 @@ class LintRun {
 }
 
 async function runLint(
-	lines: Iterable<string> | AsyncIterable<string>,
+	lines: LineSource,
 	active: ActiveRules,
 	settings: Settings,
 	options: LintOptions,
@@ -444,13 +450,15 @@ async function runLint(
 		}
 	} else {
 		let index = 0;
-		for await (const text of lines) {
-			if (yieldDue(index)) {
-				options.onProgress?.(index);
-				await pacer.yieldNow();
+		for await (const item of lines) {
+			for (const text of typeof item === 'string' ? [item] : item) {
+				if (yieldDue(index)) {
+					options.onProgress?.(index);
+					await pacer.yieldNow();
+				}
+				run.add(check(text, index));
+				index++;
 			}
-			run.add(check(text, index));
-			index++;
 		}
 	}
 	pacer.throwIfCancelled();

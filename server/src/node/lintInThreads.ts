@@ -6,7 +6,7 @@
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ALL_RULES, lintLines, type LintOptions, type LintResult, type Settings } from '../core';
+import { ALL_RULES, lintLines, type LineSource, type LintOptions, type LintResult, type Settings } from '../core';
 import { mergeLintResults, planRuleGroups } from '../core/ruleGroups';
 
 /** What a lint worker is started with. */
@@ -23,7 +23,7 @@ export type LintWorkerReply = { result: LintResult } | { error: string };
  * Lints `file` whose lines the caller streams as `lines` (so that it can hash them as they pass, for provenance) with
  * at most `threads` threads. With one thread, or rules that do not split, it is exactly `lintLines`.
  */
-export async function lintFileInThreads(file: string, lines: AsyncIterable<string>, settings: Settings, options: LintOptions, threads: number): Promise<LintResult> {
+export async function lintFileInThreads(file: string, lines: LineSource, settings: Settings, options: LintOptions, threads: number): Promise<LintResult> {
 	const [own, ...others] = planRuleGroups(ALL_RULES, settings, threads);
 	if (own === undefined || others.length === 0) {
 		return lintLines(lines, settings, options);

@@ -6,12 +6,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { lintLines, ruleById, type Rule } from '../core';
 import type { LintWorkerData, LintWorkerReply } from './lintInThreads';
-import { readLines } from './readLines';
+import { readLineBatches } from './readLines';
 
 const { file, settings, ruleIds } = workerData as LintWorkerData;
 const rules = ruleIds.map((id) => ruleById(id)).filter((rule): rule is Rule => rule !== undefined);
 
-lintLines(readLines(file), settings, { yieldEvery: 100_000 }, rules).then(
+lintLines(readLineBatches(file), settings, { yieldEvery: 100_000 }, rules).then(
 	(result) => parentPort?.postMessage({ result } satisfies LintWorkerReply),
 	(error: unknown) => parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies LintWorkerReply),
 );

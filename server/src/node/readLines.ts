@@ -7,22 +7,42 @@ import { StringDecoder } from 'node:string_decoder';
  * line, and CRLF endings are removed as editors do.
  */
 export function readLines(file: string): AsyncIterable<string> {
-	return splitLines(createReadStream(file, { highWaterMark: 1 << 20 }));
+	return eachLine(readLineBatches(file));
+}
+
+/**
+ * The lines of a file as `readLines` gives them, in batches (the lines that end in one chunk read from disk): the
+ * linter takes them so, which spares it an await per line, about a tenth of its time on big files.
+ */
+export function readLineBatches(file: string): AsyncIterable<readonly string[]> {
+	return splitLineBatches(createReadStream(file, { highWaterMark: 1 << 20 }));
+}
+
+/** `splitLineBatches`, one line at a time. */
+export function splitLines(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncIterable<string> {
+	return eachLine(splitLineBatches(chunks));
+}
+
+async function* eachLine(batches: AsyncIterable<readonly string[]>): AsyncGenerator<string> {
+	for await (const batch of batches) {
+		yield* batch;
+	}
 }
 
 /**
  * Splits a stream of UTF-8 chunks into lines exactly as `readline` with `crlfDelay: Infinity` does (LF, CRLF and a
  * lone CR each end a line, a CRLF split between two chunks is one break, the last line is given only when it is not
- * empty), at a fraction of its cost: a chunk without CR, the usual case, is cut with the native `indexOf('\n')`
- * instead of readline's regular expression. On a big file readline took as long as parsing every line's JSON.
+ * empty), in batches: the lines that end in one chunk. A chunk without CR, the usual case, is cut with the native
+ * `indexOf('\n')`; readline also awaits once per line, which on a 100 MB file cost as much as the splitting.
  */
-export async function* splitLines(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<string> {
+export async function* splitLineBatches(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<string[]> {
 	const decoder = new StringDecoder('utf8');
 	// The start of a line whose end has not been read yet; it never holds a line break.
 	let partial = '';
 	// The last chunk ended with CR, so a LF starting the next one belongs to the same break.
 	let afterReturn = false;
 	for await (const chunk of chunks) {
+		const batch: string[] = [];
 		let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
 		if (text.length === 0) {
 			continue;
@@ -35,7 +55,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | string> | Itera
 		let lineStart = 0;
 		if (!text.includes('\r')) {
 			for (let end = buffer.indexOf('\n', partial.length); end !== -1; end = buffer.indexOf('\n', lineStart)) {
-				yield buffer.slice(lineStart, end);
+				batch.push(buffer.slice(lineStart, end));
 				lineStart = end + 1;
 			}
 		} else {
@@ -43,7 +63,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | string> | Itera
 			breaks.lastIndex = partial.length;
 			for (let found = breaks.exec(buffer); found !== null; found = breaks.exec(buffer)) {
 				const end = found.index;
-				yield buffer.slice(lineStart, end);
+				batch.push(buffer.slice(lineStart, end));
 				lineStart = end + 1;
 				if (buffer.charCodeAt(end) === CR) {
 					if (end + 1 === buffer.length) {
@@ -56,10 +76,13 @@ export async function* splitLines(chunks: AsyncIterable<Buffer | string> | Itera
 			}
 		}
 		partial = buffer.slice(lineStart);
+		if (batch.length > 0) {
+			yield batch;
+		}
 	}
 	partial += decoder.end();
 	if (partial.length > 0) {
-		yield partial;
+		yield [partial];
 	}
 }
 

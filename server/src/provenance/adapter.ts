@@ -10,7 +10,7 @@ import { RuleOptions } from '../core/rule';
 import { ALL_RULES } from '../core/rules';
 import { effectiveSeverity } from '../core/settings';
 import type { Settings } from '../core/types';
-import { readLines } from '../node/readLines';
+import { readLineBatches } from '../node/readLines';
 import { readLinesWithDigest } from './digest';
 import { ProvenanceError } from './errors';
 import { locateLock, readLock, throwOnProblems } from './lockStore';
@@ -77,9 +77,9 @@ export async function configDirectory(configPath: string | undefined, cwd: strin
  * The lines of a file for the linter and, with a provenance context, a step that adds the provenance findings to
  * the finished lint (the digest is taken from the same read). Without a context the file is read as before.
  */
-export function lintReader(context: ProvenanceContext | undefined, file: string, settings: Settings): { lines: AsyncIterable<string>; complete: (result: LintResult) => Promise<LintResult> } {
+export function lintReader(context: ProvenanceContext | undefined, file: string, settings: Settings): { lines: AsyncIterable<readonly string[]>; complete: (result: LintResult) => Promise<LintResult> } {
 	if (context === undefined) {
-		return { lines: readLines(file), complete: (result) => Promise.resolve(result) };
+		return { lines: readLineBatches(file), complete: (result) => Promise.resolve(result) };
 	}
 	const reading = readLinesWithDigest(file);
 	return {

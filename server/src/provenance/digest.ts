@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { FileDigest } from '../core/provenance/observation';
-import { splitLines } from '../node/readLines';
+import { splitLineBatches } from '../node/readLines';
 
 /**
  * Hashes a file's bytes while they stream past, counting records (lines with a byte other than ASCII whitespace)
@@ -86,10 +86,10 @@ export function digestText(text: string): FileDigest {
 }
 
 /**
- * The lines of a file for the linter (the same splitting as `readLines`: CRLF removed, invalid UTF-8 as U+FFFD)
+ * The lines of a file for the linter, in batches (the same splitting as `readLineBatches`: CRLF removed, invalid UTF-8 as U+FFFD)
  * and, once they are exhausted, the digest of the same bytes: one read serves both.
  */
-export function readLinesWithDigest(file: string): { lines: AsyncIterable<string>; digest: () => FileDigest } {
+export function readLinesWithDigest(file: string): { lines: AsyncIterable<readonly string[]>; digest: () => FileDigest } {
 	const digest = new DigestStream();
 	async function* hashed(): AsyncGenerator<Buffer> {
 		for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
@@ -99,7 +99,7 @@ export function readLinesWithDigest(file: string): { lines: AsyncIterable<string
 	}
 	let result: FileDigest | undefined;
 	return {
-		lines: splitLines(hashed()),
+		lines: splitLineBatches(hashed()),
 		digest: () => {
 			result ??= digest.finish();
 			return result;

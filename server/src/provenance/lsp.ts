@@ -101,7 +101,7 @@ export class ProvenanceService {
 	 * The lines of a file on disk for "lint file on disk" (files too large for the editor), and the step that adds
 	 * its provenance findings: the file is hashed in the same streaming read as the lint.
 	 */
-	async diskReader(uri: string, settings: Settings): Promise<{ lines: AsyncIterable<string>; complete: (result: LintResult) => Promise<LintResult> }> {
+	async diskReader(uri: string, settings: Settings): Promise<{ lines: AsyncIterable<readonly string[]>; complete: (result: LintResult) => Promise<LintResult> }> {
 		const file = URI.parse(uri).fsPath;
 		try {
 			const context = await loadProvenance(settings, this.folderDirectory(uri), path.dirname(file));
