@@ -132,8 +132,12 @@ export async function checkFile(file: string, settings: Settings, options: Check
 		const result = await reader.complete(await withTightHeap(() => lintFileInThreads(file, reader.lines, settings, lintOptions, threads)));
 		return { file, result, durationMs: performance.now() - started };
 	} catch (error) {
-		const message = (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-		throw new ConfigError(`${file}: cannot read the file: ${message}`);
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === undefined) {
+			// Not the file system: a lint thread that failed, or a file that changed while its threads read it.
+			throw new ConfigError(`${file}: ${(error as Error).message}`);
+		}
+		throw new ConfigError(`${file}: cannot read the file: ${code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
 	}
 }
 

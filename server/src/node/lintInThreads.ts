@@ -16,8 +16,8 @@ export interface LintWorkerData {
 	ruleIds: string[];
 }
 
-/** What a lint worker posts back once. */
-export type LintWorkerReply = { result: LintResult } | { error: string };
+/** What a lint worker posts back once; a failure keeps its system error code (ENOENT…), if it had one. */
+export type LintWorkerReply = { result: LintResult } | { error: string; code?: string };
 
 /**
  * Lints `file` whose lines the caller streams as `lines` (so that it can hash them as they pass, for provenance) with
@@ -40,7 +40,7 @@ export async function lintFileInThreads(file: string, lines: LineSource, setting
 
 function resultOf(worker: Worker, file: string): Promise<LintResult> {
 	return new Promise((resolve, reject) => {
-		worker.once('message', (reply: LintWorkerReply) => ('result' in reply ? resolve(reply.result) : reject(new Error(reply.error))));
+		worker.once('message', (reply: LintWorkerReply) => ('result' in reply ? resolve(reply.result) : reject(Object.assign(new Error(reply.error), { code: reply.code }))));
 		worker.once('error', (error) => reject(error));
 		worker.once('exit', (code) => reject(new Error(`${file}: a lint thread stopped (exit code ${code}) before it finished`)));
 	});

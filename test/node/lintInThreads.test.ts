@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { defaultSettings, lintText } from '../../server/src/core';
+import { lintFileInThreads } from '../../server/src/node/lintInThreads';
+import { readLineBatches } from '../../server/src/node/readLines';
+
+void describe('lintFileInThreads', () => {
+	void it('gives the one-thread result with 2 and 4 threads (the compiled worker reads the file itself)', async () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'tunelint-threads-'));
+		try {
+			const file = path.join(folder, 'data.jsonl');
+			const text = ['{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}', '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}', '{"text": broken', '', '{"messages":[{"role":"assistant","content":"x"}]}'].join('\n');
+			writeFileSync(file, `${text}\n`);
+			const settings = defaultSettings();
+			const expected = await lintText(text, settings);
+			assert.ok(new Set(expected.findings.map((finding) => finding.ruleId)).size >= 4);
+			for (const threads of [2, 4]) {
+				assert.deepEqual(await lintFileInThreads(file, readLineBatches(file), settings, {}, threads), expected, `${threads} threads`);
+			}
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
+	void it('fails with the system error code when the file cannot be read, and leaves no thread behind', async () => {
+		const missing = path.join(tmpdir(), 'tunelint-no-such-file.jsonl');
+		await assert.rejects(lintFileInThreads(missing, readLineBatches(missing), defaultSettings(), {}, 2), (error: NodeJS.ErrnoException) => error.code === 'ENOENT');
+	});
+});
