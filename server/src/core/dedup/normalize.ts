@@ -24,26 +24,19 @@ export function normalizeText(text: string): string {
 }
 
 /**
- * True for ASCII text whose only white space is single spaces between words: then lower-casing is all that
- * normalising does. One pass over the characters instead of the three regular-expression scans of the general case,
- * which cost more than parsing the record on big files; control characters take the general path.
+ * Matches what keeps a text from being plain: a character outside printable ASCII (so white space other than the
+ * space, control characters and everything that NFKC could change), two spaces in a row, or a space at either end.
+ */
+const NOT_PLAIN = /[^ -~]|  |^ | $/;
+
+/**
+ * True for printable ASCII text whose only white space is single spaces between words: then lower-casing is all
+ * that normalising does. One regular-expression scan instead of the three of the general case, which cost more
+ * than parsing the record on big files (measured faster than the same test written as a loop).
  */
 function isPlainAscii(text: string): boolean {
-	let afterSpace = true;
-	for (let i = 0; i < text.length; i++) {
-		const code = text.charCodeAt(i);
-		if (code > SPACE && code < 0x80) {
-			afterSpace = false;
-		} else if (code === SPACE && !afterSpace) {
-			afterSpace = true;
-		} else {
-			return false;
-		}
-	}
-	return !afterSpace || text.length === 0;
+	return !NOT_PLAIN.test(text);
 }
-
-const SPACE = 0x20;
 
 /**
  * The separator placed between the content fields of one record before hashing. Normalisation turns it into a space
