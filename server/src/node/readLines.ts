@@ -42,7 +42,6 @@ export async function* splitLineBatches(chunks: AsyncIterable<Buffer | string> |
 	// The last chunk ended with CR, so a LF starting the next one belongs to the same break.
 	let afterReturn = false;
 	for await (const chunk of chunks) {
-		const batch: string[] = [];
 		let text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
 		if (text.length === 0) {
 			continue;
@@ -51,31 +50,35 @@ export async function* splitLineBatches(chunks: AsyncIterable<Buffer | string> |
 			text = text.slice(1);
 		}
 		afterReturn = false;
-		const buffer = partial + text;
+		// Breaks are searched in the new text only, so a line spread over many chunks is never scanned again.
+		const batch: string[] = [];
 		let lineStart = 0;
+		const endLine = (end: number): void => {
+			const piece = text.slice(lineStart, end);
+			batch.push(batch.length === 0 && partial !== '' ? partial + piece : piece);
+		};
 		if (!text.includes('\r')) {
-			for (let end = buffer.indexOf('\n', partial.length); end !== -1; end = buffer.indexOf('\n', lineStart)) {
-				batch.push(buffer.slice(lineStart, end));
+			for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', lineStart)) {
+				endLine(end);
 				lineStart = end + 1;
 			}
 		} else {
 			const breaks = /[\r\n]/g;
-			breaks.lastIndex = partial.length;
-			for (let found = breaks.exec(buffer); found !== null; found = breaks.exec(buffer)) {
+			for (let found = breaks.exec(text); found !== null; found = breaks.exec(text)) {
 				const end = found.index;
-				batch.push(buffer.slice(lineStart, end));
+				endLine(end);
 				lineStart = end + 1;
-				if (buffer.charCodeAt(end) === CR) {
-					if (end + 1 === buffer.length) {
+				if (text.charCodeAt(end) === CR) {
+					if (end + 1 === text.length) {
 						afterReturn = true;
-					} else if (buffer.charCodeAt(end + 1) === LF) {
+					} else if (text.charCodeAt(end + 1) === LF) {
 						lineStart++;
 					}
 				}
 				breaks.lastIndex = lineStart;
 			}
 		}
-		partial = buffer.slice(lineStart);
+		partial = batch.length === 0 ? partial + text : text.slice(lineStart);
 		if (batch.length > 0) {
 			yield batch;
 		}
