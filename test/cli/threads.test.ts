@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { FIXTURES } from '../helpers/paths';
+import { CLI, FIXTURES } from '../helpers/paths';
 import { scratchFolder, tunelint } from './cliHarness';
 
 /** One file with every rule's bad fixture, so that every category reports something. */
@@ -43,6 +44,21 @@ void describe('tunelint check --threads', () => {
 		const run = await tunelint(['check', '--threads', '2', '--format', 'json', file], folder);
 		const rules = new Set((JSON.parse(run.stdout) as Array<{ ruleId: string }>).map((finding) => finding.ruleId));
 		assert.ok(rules.size >= 20, [...rules].join(', '));
+	});
+
+	void it('names the file and the real problem when a lint thread fails (here its bundle is missing), not a read error', () => {
+		const lone = scratchFolder();
+		copyFileSync(CLI, path.join(lone, 'cli.js'));
+		let stderr = '';
+		let status = 0;
+		try {
+			execFileSync(process.execPath, [path.join(lone, 'cli.js'), 'check', '--category', 'duplicates', '--threads', '2', file], { cwd: folder, stdio: 'pipe' });
+		} catch (error) {
+			({ status, stderr } = error as { status: number; stderr: string });
+		}
+		assert.equal(status, 2);
+		assert.match(String(stderr), /mixed\.jsonl: .*lintWorker\.js/);
+		assert.doesNotMatch(String(stderr), /cannot read the file/);
 	});
 
 	void it('refuses a thread count that is not a whole number of at least 1', async () => {

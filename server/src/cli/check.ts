@@ -132,9 +132,10 @@ export async function checkFile(file: string, settings: Settings, options: Check
 		const result = await reader.complete(await withTightHeap(() => lintFileInThreads(file, reader.lines, settings, lintOptions, threads)));
 		return { file, result, durationMs: performance.now() - started };
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === undefined) {
-			// Not the file system: a lint thread that failed, or a file that changed while its threads read it.
+		const { code, syscall } = error as NodeJS.ErrnoException;
+		if (syscall === undefined) {
+			// Not the file system: a lint thread that failed (out of memory, its bundle missing), or a file that changed
+			// while its threads read it.
 			throw new ConfigError(`${file}: ${(error as Error).message}`);
 		}
 		throw new ConfigError(`${file}: cannot read the file: ${code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);

@@ -48,11 +48,13 @@ function costOf(rule: Rule): number {
 export class InconsistentGroupsError extends Error {}
 
 /**
- * Merges the results of rule groups that linted the same lines. Findings are ordered as one run orders them: by
- * position; at one position file-wide findings first, then errors, warnings and infos, each record rule's before the
- * file rules', in rule order. Counts add up. When line findings exceed `maxProblems`, each severity keeps, as one run
- * does, record rules' findings line by line first and then file rules' in rule order; one difference: a file rule's
- * kept findings are its first by line (one run keeps the first it reported, whatever their lines).
+ * Merges the results of groups of `ALL_RULES` that linted the same lines. Findings are ordered as one run orders
+ * them: by position; at one position file-wide findings first, then errors, warnings and infos, each record rule's
+ * before the file rules', in rule order. Counts add up. When line findings exceed `maxProblems`, each severity keeps,
+ * as one run does, record rules' findings line by line first and then file rules' in rule order. Two differences,
+ * neither in the findings of working rules below the cap: a file rule's kept findings are its first by line (one run
+ * keeps the first it reported, whatever their lines), and the internal error of a rule that failed in mid-file is
+ * listed in rule order (one run lists it before the file-wide findings of rules that finished).
  */
 export function mergeLintResults(results: readonly LintResult[], maxProblems: number): LintResult {
 	const [first] = results;

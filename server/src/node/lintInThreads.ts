@@ -16,22 +16,38 @@ export interface LintWorkerData {
 	ruleIds: string[];
 }
 
-/** What a lint worker posts back once; a failure keeps its system error code (ENOENT…), if it had one. */
-export type LintWorkerReply = { result: LintResult } | { error: string; code?: string };
+/** What a lint worker posts back once; a failure keeps its system error fields (ENOENT, open…), if it had them. */
+export type LintWorkerReply = { result: LintResult } | { error: string; code?: string; syscall?: string };
 
 /**
  * Lints `file` whose lines the caller streams as `lines` (so that it can hash them as they pass, for provenance) with
- * at most `threads` threads. With one thread, or rules that do not split, it is exactly `lintLines`.
+ * at most `threads` threads. With one thread, or rules that do not split, it is exactly `lintLines`. When one part
+ * fails, the others stop: the workers are terminated and this thread's lint is cancelled at its next pause.
  */
 export async function lintFileInThreads(file: string, lines: LineSource, settings: Settings, options: LintOptions, threads: number): Promise<LintResult> {
 	const [own, ...others] = planRuleGroups(ALL_RULES, settings, threads);
 	if (own === undefined || others.length === 0) {
 		return lintLines(lines, settings, options);
 	}
-	const workers = others.map((rules) => new Worker(workerPath(), { workerData: { file, settings, ruleIds: rules.map((rule) => rule.id) } satisfies LintWorkerData }));
+	let failed = false;
+	const signal = {
+		get isCancellationRequested(): boolean {
+			return failed || options.signal?.isCancellationRequested === true;
+		},
+	};
+	const workers: Worker[] = [];
 	try {
-		const results = await Promise.all([lintLines(lines, settings, options, own), ...workers.map((worker) => resultOf(worker, file))]);
-		return mergeLintResults(results, settings.maxProblems);
+		const results: Array<Promise<LintResult>> = [];
+		for (const rules of others) {
+			const worker = new Worker(workerPath(), { workerData: { file, settings, ruleIds: rules.map((rule) => rule.id) } satisfies LintWorkerData });
+			workers.push(worker);
+			results.push(resultOf(worker, file));
+		}
+		results.unshift(lintLines(lines, settings, { ...options, signal }, own));
+		return mergeLintResults(await Promise.all(results), settings.maxProblems);
+	} catch (error) {
+		failed = true;
+		throw error;
 	} finally {
 		// A worker still running here means another part failed; its result would be thrown away.
 		await Promise.all(workers.map((worker) => worker.terminate()));
@@ -40,7 +56,7 @@ export async function lintFileInThreads(file: string, lines: LineSource, setting
 
 function resultOf(worker: Worker, file: string): Promise<LintResult> {
 	return new Promise((resolve, reject) => {
-		worker.once('message', (reply: LintWorkerReply) => ('result' in reply ? resolve(reply.result) : reject(Object.assign(new Error(reply.error), { code: reply.code }))));
+		worker.once('message', (reply: LintWorkerReply) => ('result' in reply ? resolve(reply.result) : reject(Object.assign(new Error(reply.error), { code: reply.code, syscall: reply.syscall }))));
 		worker.once('error', (error) => reject(error));
 		worker.once('exit', (code) => reject(new Error(`${file}: a lint thread stopped (exit code ${code}) before it finished`)));
 	});

@@ -13,5 +13,8 @@ const rules = ruleIds.map((id) => ruleById(id)).filter((rule): rule is Rule => r
 
 lintLines(readLineBatches(file), settings, { yieldEvery: 100_000 }, rules).then(
 	(result) => parentPort?.postMessage({ result } satisfies LintWorkerReply),
-	(error: unknown) => parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error), code: (error as NodeJS.ErrnoException).code } satisfies LintWorkerReply),
+	(error: unknown) => {
+		const { code, syscall } = error as NodeJS.ErrnoException;
+		parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error), code, syscall } satisfies LintWorkerReply);
+	},
 );
