@@ -46,18 +46,28 @@ void describe('planRuleGroups', () => {
 			for (const group of plan) {
 				assert.deepEqual(group, ALL_RULES.filter((rule) => group.includes(rule)), 'list order inside a group');
 			}
-			// Longest processing time first is within 4/3 of the best split; the costliest rule alone bounds it below.
+			// Balanced: the costliest group is within a quarter of the mean, unless one rule alone costs more.
 			const costs = plan.map(groupCost);
-			const total = groupCost(active) + groups - 1;
-			assert.ok(Math.max(...costs) <= Math.max((4 / 3) * (total / groups), groupCost([active.reduce((a, b) => ((a.streamingCost ?? 0) >= (b.streamingCost ?? 0) ? a : b))])), `${groups} groups: ${costs.join(', ')}`);
+			const mean = costs.reduce((sum, cost) => sum + cost, 0) / groups;
+			const heaviest = Math.max(...active.map((rule) => groupCost([rule])));
+			assert.ok(Math.max(...costs) <= Math.max(1.25 * mean, heaviest), `${groups} groups: ${costs.join(', ')}`);
 		}
 	});
 
-	void it('keeps the heavy rules apart: duplicate-near and the exact-duplicate rules land in different groups of two', () => {
+	void it('counts shared per-line work once per group', () => {
+		const [near, exact, conflicting] = ['duplicate-near', 'duplicate-exact', 'conflicting-labels'].map((id) => ALL_RULES.find((rule) => rule.id === id)!);
+		const alone = groupCost([near]) + groupCost([exact]) - 1;
+		assert.ok(groupCost([near, exact]) < alone - 2, 'the normalised record and the compared text are paid once');
+		assert.equal(groupCost([near, exact, conflicting]), groupCost([near, exact]) + (conflicting.streamingCost ?? 0));
+	});
+
+	void it('puts rules that share work together when that makes the costliest group cheaper', () => {
+		// duplicate-near and duplicate-exact read the same normalised record and compared text; split from each other
+		// both threads would build them (measured on 300 MB: 16.2 s split, 14.2 s together, the 2-thread runs alternating).
 		const settings = { ...defaultSettings(), categories: ['format' as const, 'duplicates' as const] };
-		const [first, second] = planRuleGroups(ALL_RULES, settings, 2).map((group) => group.map((rule) => rule.id));
-		const nearGroup = first.includes('duplicate-near') ? first : second;
-		assert.ok(!nearGroup.includes('duplicate-exact') && !nearGroup.includes('conflicting-labels'), nearGroup.join(', '));
+		const plan = planRuleGroups(ALL_RULES, settings, 2).map((group) => group.map((rule) => rule.id));
+		const nearGroup = plan.find((group) => group.includes('duplicate-near'))!;
+		assert.ok(nearGroup.includes('duplicate-exact') && !nearGroup.includes('conflicting-labels'), plan.join(' | '));
 	});
 
 	void it('gives one group when there is nothing to split', () => {

@@ -23,6 +23,12 @@ export interface RuleMeta {
 	 * were measured with each rule alone over 20,000 chat records, against the same lint without rules.
 	 */
 	streamingCost?: number;
+	/**
+	 * Per-line work the rule shares with other rules through `LineInput.memo` (the normalised record of the duplicate
+	 * rules, the identity groups of the fairness rules), by memo key, with its cost in the same units: a group of rules
+	 * in one thread pays it once. `streamingCost` is then the rule's own cost beside it.
+	 */
+	streamingSharedWork?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -17,31 +17,101 @@ const DEFAULT_STREAMING_COST = 0.5;
 /** What a group costs per line, besides the rules: reading and parsing the line, which every group does. */
 const GROUP_BASE_COST = 1;
 
+/** Every placement of the heavy rules is tried up to this many; past it, they are placed one by one. */
+const MAX_PLACEMENTS = 20_000;
+
 /**
- * Splits the rules that `settings` turns on into at most `groups` groups of about equal estimated cost (longest
- * processing time first: the costliest rule goes to the cheapest group so far). Each group lists its rules in the
- * order of `rules`, which is the order findings at one position are listed in. Never returns an empty group; one
- * group when splitting would not pay (fewer than two rules, or `groups` below 2).
+ * Splits the rules that `settings` turns on into at most `groups` groups whose costliest is as cheap as can be found.
+ * A group's cost counts the per-line work its rules share once (`groupCost`), so rules reading the same memoised work
+ * gain from sharing a thread. The heavy rules (those with a `streamingCost`) are placed by trying every placement when
+ * there are few enough, and one by one (each where it adds least) otherwise; the light rules then go, one by one, to
+ * the cheapest group. Each group lists its rules in the order of `rules`, which is the order findings at one position
+ * are listed in. Never returns an empty group; one group when splitting cannot pay (fewer than two rules, or `groups`
+ * below 2).
  */
 export function planRuleGroups(rules: readonly Rule[], settings: Settings, groups: number): Rule[][] {
 	const active = rules.filter((rule) => effectiveSeverity(rule, settings) !== undefined);
 	const count = Math.max(1, Math.min(Math.floor(groups), active.length));
-	const plan = Array.from({ length: count }, () => ({ members: new Set<Rule>(), cost: GROUP_BASE_COST }));
-	for (const rule of [...active].sort((a, b) => costOf(b) - costOf(a))) {
-		const cheapest = plan.reduce((best, group) => (group.cost < best.cost ? group : best));
-		cheapest.members.add(rule);
-		cheapest.cost += costOf(rule);
+	const heavy = active.filter((rule) => rule.streamingCost !== undefined).sort((a, b) => standaloneCost(b) - standaloneCost(a));
+	const light = active.filter((rule) => rule.streamingCost === undefined);
+	let best: Rule[][] = [active];
+	let bestCost = Number.POSITIVE_INFINITY;
+	for (const placement of placements(heavy, count)) {
+		const plan = fill(placement, light);
+		const cost = Math.max(...plan.map(groupCost));
+		if (cost < bestCost) {
+			best = plan;
+			bestCost = cost;
+		}
 	}
-	return plan.map((group) => active.filter((rule) => group.members.has(rule)));
+	return best.filter((group) => group.length > 0).map((group) => active.filter((rule) => group.includes(rule)));
 }
 
-/** The estimated per-line cost of a group of rules, in units of parsing the line (for tests and the adapter's choice). */
+/**
+ * The estimated per-line cost of a group of rules, in units of parsing the line: the parse, each rule's own cost, and
+ * each piece of shared work once (at the largest cost a rule declares for it).
+ */
 export function groupCost(rules: readonly Rule[]): number {
-	return rules.reduce((sum, rule) => sum + costOf(rule), GROUP_BASE_COST);
+	const shared = new Map<string, number>();
+	let cost = GROUP_BASE_COST;
+	for (const rule of rules) {
+		cost += rule.streamingCost ?? DEFAULT_STREAMING_COST;
+		for (const [work, workCost] of Object.entries(rule.streamingSharedWork ?? {})) {
+			shared.set(work, Math.max(shared.get(work) ?? 0, workCost));
+		}
+	}
+	for (const workCost of shared.values()) {
+		cost += workCost;
+	}
+	return cost;
 }
 
-function costOf(rule: Rule): number {
-	return rule.streamingCost ?? DEFAULT_STREAMING_COST;
+function standaloneCost(rule: Rule): number {
+	return groupCost([rule]);
+}
+
+/**
+ * The placements of the heavy rules into `count` groups: all of them (the first rule always in the first group, as
+ * the groups are interchangeable) when there are at most MAX_PLACEMENTS, else the one that puts each rule, costliest
+ * first, where the costliest group grows least.
+ */
+function* placements(heavy: readonly Rule[], count: number): Generator<Rule[][]> {
+	if (count ** Math.max(0, heavy.length - 1) > MAX_PLACEMENTS) {
+		const plan: Rule[][] = Array.from({ length: count }, () => []);
+		for (const rule of heavy) {
+			const target = plan.reduce((chosen, group) => (groupCost([...group, rule]) < groupCost([...chosen, rule]) ? group : chosen));
+			target.push(rule);
+		}
+		yield plan;
+		return;
+	}
+	const choice = new Array<number>(heavy.length).fill(0);
+	for (;;) {
+		const plan: Rule[][] = Array.from({ length: count }, () => []);
+		heavy.forEach((rule, index) => plan[choice[index]].push(rule));
+		yield plan;
+		// The next choice, counting in base `count` over every rule but the first.
+		let index = heavy.length - 1;
+		while (index > 0 && choice[index] === count - 1) {
+			choice[index--] = 0;
+		}
+		if (index <= 0) {
+			return;
+		}
+		choice[index]++;
+	}
+}
+
+/** Adds the light rules, each to the group that is cheapest at that moment. */
+function fill(placement: readonly Rule[][], light: readonly Rule[]): Rule[][] {
+	const plan = placement.map((group) => [...group]);
+	const costs = plan.map(groupCost);
+	for (const rule of light) {
+		const target = costs.indexOf(Math.min(...costs));
+		plan[target].push(rule);
+		costs[target] = groupCost(plan[target]);
+	}
+	return plan;
 }
 
 /** Thrown when the groups did not see the same file (it changed between their reads). */

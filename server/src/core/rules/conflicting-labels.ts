@@ -117,7 +117,8 @@ export const conflictingLabels: FileRule = {
 	category: 'duplicates',
 	description: 'The same input (normalised prompt or text) appears with different labels or answers, or with chosen and rejected swapped.',
 	defaultSeverity: 'warning',
-	streamingCost: 4,
+	streamingCost: 2.4,
+	streamingSharedWork: { 'dedup:normalized-record': 1.3 },
 	start(_options, settings, memory) {
 		const firstByInput = new FirstRecords();
 		const pairs = new FirstRecords();

@@ -17,7 +17,8 @@ export const demographicRepresentation: FileRule = {
 	category: 'fairness',
 	description: 'One demographic group takes most identity mentions on an axis, or some groups are mentioned far less than the others: a fine-tune learns who is "normal" from who is talked about.',
 	defaultSeverity: 'info',
-	streamingCost: 8,
+	streamingCost: 1.3,
+	streamingSharedWork: { 'fairness:groups': 7 },
 	start(options, settings) {
 		const { lexicon, error } = fairnessLexicon(settings);
 		const auditOptions = auditOptionsFrom(options);

@@ -20,7 +20,8 @@ export const duplicateExact: FileRule = {
 	category: 'duplicates',
 	description: 'A record whose content (ignoring ids and metadata) repeats an earlier record after Unicode, case and white-space normalisation.',
 	defaultSeverity: 'warning',
-	streamingCost: 3,
+	streamingCost: 0.8,
+	streamingSharedWork: { 'dedup:normalized-record': 1.3, 'dedup:compared-text': 1.2 },
 	start(options, settings, memory) {
 		const mode = compareMode(options.string('compare', 'whole'));
 		const firstLineByHash = new NumberMap();

@@ -24,7 +24,8 @@ export const duplicateNear: FileRule = {
 	category: 'duplicates',
 	description: 'A record whose content is nearly identical (Jaccard similarity of character 5-grams at or above 0.8) to an earlier one.',
 	defaultSeverity: 'warning',
-	streamingCost: 10,
+	streamingCost: 8,
+	streamingSharedWork: { 'dedup:normalized-record': 1.3, 'dedup:compared-text': 1.2 },
 	start(ruleOptions, settings, memory) {
 		const mode = compareMode(ruleOptions.string('compare', 'whole'));
 		const options = nearDuplicateOptions(ruleOptions);

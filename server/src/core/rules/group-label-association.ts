@@ -21,7 +21,8 @@ export const groupLabelAssociation: FileRule = {
 	category: 'fairness',
 	description: 'Records that mention a demographic group carry one label (or refusals) significantly more often than the rest: a fine-tune learns the association.',
 	defaultSeverity: 'warning',
-	streamingCost: 8,
+	streamingCost: 1.3,
+	streamingSharedWork: { 'fairness:groups': 7 },
 	start(options, settings) {
 		const { lexicon, error } = fairnessLexicon(settings);
 		const auditOptions = auditOptionsFrom(options);
