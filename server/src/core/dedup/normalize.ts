@@ -23,20 +23,20 @@ export function normalizeText(text: string): string {
 	return (OTHER_WHITESPACE.test(lower) || lower.includes('  ') ? lower.replace(WHITESPACE_RUN, ' ') : lower).trim();
 }
 
-/**
- * Matches what keeps a text from being plain: a character outside printable ASCII (so white space other than the
- * space, control characters and everything that NFKC could change), two spaces in a row, or a space at either end.
- */
-const NOT_PLAIN = /[^ -~]|  |^ | $/;
+/** A character outside printable ASCII: white space other than the space, control characters, anything NFKC could change. */
+const NOT_PRINTABLE_ASCII = /[^ -~]/;
 
 /**
  * True for printable ASCII text whose only white space is single spaces between words: then lower-casing is all
- * that normalising does. One regular-expression scan instead of the three of the general case, which cost more
- * than parsing the record on big files (measured faster than the same test written as a loop).
+ * that normalising does. One character-class scan and a native search for two spaces instead of the three
+ * regular-expression scans of the general case, which cost more than parsing the record on big files (measured
+ * faster than one alternation or a loop, on freshly parsed strings).
  */
 function isPlainAscii(text: string): boolean {
-	return !NOT_PLAIN.test(text);
+	return !NOT_PRINTABLE_ASCII.test(text) && !text.includes('  ') && text.charCodeAt(0) !== SPACE && text.charCodeAt(text.length - 1) !== SPACE;
 }
+
+const SPACE = 0x20;
 
 /**
  * The separator placed between the content fields of one record before hashing. Normalisation turns it into a space
