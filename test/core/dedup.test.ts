@@ -9,18 +9,7 @@ import { cachedSimilarity, DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates, R
 import { normalizeFields, normalizeText } from '../../server/src/core/dedup/normalize';
 import { NumberMap } from '../../server/src/core/dedup/numberMap';
 import { jaccard, shingleHashes, shingleSet } from '../../server/src/core/dedup/shingles';
-
-/** A deterministic pseudo-random generator (mulberry32) so that the statistical tests never flake. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { seededRandom as random } from '../../server/src/core/poisoning/random';
 
 const VOCABULARY = 'the a model answer question data train test river mountain blue green quickly slowly write read explain list summarise translate french german number seven eleven city country history science poem story code function error value'.split(' ');
 
@@ -47,13 +36,10 @@ void describe('normalizeText', () => {
 	void it('gives the definition (NFKC, lower case, white-space runs to one space, trimmed) on any mix of characters', () => {
 		// The plain-ASCII fast path must agree with the general one: random strings from pieces that take either path.
 		const pieces = ['a', 'Z', ' ', '  ', '\t', '\n', '\u001f', '\u0000', '\u007f', 'é', 'Ｈ', '\u00a0', '.', '9'];
-		let seed = 11;
-		const next = (): number => {
-			seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
-			return seed;
-		};
+		const next = random(11);
+		const below = (limit: number): number => Math.floor(next() * limit);
 		for (let round = 0; round < 2000; round++) {
-			const text = Array.from({ length: next() % 12 }, () => pieces[next() % pieces.length]).join('');
+			const text = Array.from({ length: below(12) }, () => pieces[below(pieces.length)]).join('');
 			const expected = text.normalize('NFKC').toLowerCase().replace(/[\s\u001f]+/g, ' ').trim();
 			assert.equal(normalizeText(text), expected, JSON.stringify(text));
 		}

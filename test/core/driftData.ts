@@ -3,6 +3,8 @@
  * so a "shift" can be planted in exactly one property (labels, lengths or vocabulary) while the rest stays the same.
  */
 
+import { seededRandom } from '../../server/src/core/poisoning/random';
+
 /** What to plant in a generated sample. */
 export interface SampleShape {
 	records: number;
@@ -22,21 +24,9 @@ const MOVIE_TOPICS = ['film', 'movie', 'plot', 'actor', 'script', 'scene', 'dire
 export const PHONE_TOPICS = ['battery', 'screen', 'charger', 'camera', 'signal', 'keyboard', 'speaker', 'warranty'];
 const FILLER = ['really', 'quite', 'very', 'somewhat', 'honestly', 'overall', 'truly', 'mostly'];
 
-/** Mulberry32, as in training/random.ts (copied so the core tests depend on nothing outside the core). */
-function generator(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /** A JSONL classification document of the given shape. */
 export function sample(shape: SampleShape): string {
-	const random = generator(shape.seed);
+	const random = seededRandom(shape.seed);
 	const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 	const lines: string[] = [];
 	for (let i = 0; i < shape.records; i++) {

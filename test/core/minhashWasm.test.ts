@@ -9,19 +9,8 @@ import wabt from 'wabt';
 import { writeCharMinimaWasm } from '../../server/src/core/dedup/charMinimaWasm';
 import { writeCharShingleSignature, writeCharShingleSignatureJs } from '../../server/src/core/dedup/minhash';
 import { minhashWasmBytes } from '../../server/src/core/dedup/minhashWasm';
+import { seededRandom as random } from '../../server/src/core/poisoning/random';
 import { REPO_ROOT } from '../helpers/paths';
-
-/** A deterministic pseudo-random generator (mulberry32) so that the random texts are the same on every run. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function integer(next: () => number, min: number, max: number): number {
 	return min + Math.floor(next() * (max - min + 1));

@@ -12,15 +12,10 @@ export function readLines(file: string): AsyncIterable<string> {
 
 /**
  * The lines of a file as `readLines` gives them, in batches (the lines that end in one chunk read from disk): the
- * linter takes them so, which spares it an await per line, about a tenth of its time on big files.
+ * linter takes them so, which spares it an await per line (about 0.25 s per 100 MB of chat records).
  */
 export function readLineBatches(file: string): AsyncIterable<readonly string[]> {
 	return splitLineBatches(createReadStream(file, { highWaterMark: 1 << 20 }));
-}
-
-/** `splitLineBatches`, one line at a time. */
-export function splitLines(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncIterable<string> {
-	return eachLine(splitLineBatches(chunks));
 }
 
 async function* eachLine(batches: AsyncIterable<readonly string[]>): AsyncGenerator<string> {

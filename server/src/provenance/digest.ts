@@ -86,8 +86,8 @@ export function digestText(text: string): FileDigest {
 }
 
 /**
- * The lines of a file for the linter, in batches (the same splitting as `readLineBatches`: CRLF removed, invalid UTF-8 as U+FFFD)
- * and, once they are exhausted, the digest of the same bytes: one read serves both.
+ * The lines of a file for the linter, in batches (the same splitting as `readLineBatches`: CRLF removed, invalid UTF-8
+ * as U+FFFD) and, once they are exhausted, the digest of the same bytes: one read serves both.
  */
 export function readLinesWithDigest(file: string): { lines: AsyncIterable<readonly string[]>; digest: () => FileDigest } {
 	const digest = new DigestStream();

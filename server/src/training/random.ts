@@ -6,17 +6,8 @@
 /** A generator of uniform numbers in [0, 1). */
 export type Random = () => number;
 
-/** Mulberry32: tiny, fast and good enough for shuffling and sampling (not for cryptography). */
-export function seededRandom(seed: number): Random {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** Mulberry32 (one implementation for the engine and training): good enough for shuffling, not for cryptography. */
+export { seededRandom } from '../core/poisoning/random';
 
 /** Shuffles `items` in place (Fisher–Yates) and returns it. */
 export function shuffleInPlace<T>(items: T[], random: Random): T[] {
