@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { groupExactDuplicates } from '../../server/src/core/dedup/exact';
-import { hashString32, hashString53 } from '../../server/src/core/dedup/hash';
+import { hashString32, hashString53, hashText53 } from '../../server/src/core/dedup/hash';
 import { candidateProbability, chooseBanding, radixOrder, SameKeyLinker } from '../../server/src/core/dedup/lsh';
 import { estimatedSimilarity, minhashSignature, writeCharShingleSignature } from '../../server/src/core/dedup/minhash';
 import { cachedSimilarity, DEFAULT_NEAR_DUPLICATE_OPTIONS, findNearDuplicates, RejectedPairs } from '../../server/src/core/dedup/nearDuplicates';
@@ -62,6 +62,20 @@ void describe('hashing', () => {
 			seen.add(hashString53(`record ${i}`));
 		}
 		assert.equal(seen.size, 200_000);
+	});
+	void it('hashes in-memory keys (hashText53) by content: ASCII by bytes, other text by code units, any length', () => {
+		const texts = ['', 'a', 'a\u0000', 'a\u0000\u0000', 'ab', 'abc', 'abcd', 'abcde', 'héllo', 'hello', '\ud83d', '\ude00', '\ufffd', '😀', 'x'.repeat(70_000), 'x'.repeat(70_001)];
+		const hashes = texts.map((text) => hashText53(text));
+		assert.equal(new Set(hashes).size, texts.length, 'trailing NULs, lone surrogates (which UTF-8 would replace) and lengths past the first buffer all stay apart');
+		// Fresh copies of the same texts, after the scratch buffer grew and held other bytes, hash the same.
+		assert.deepEqual(texts.map((text) => hashText53(text.split('').join(''))), hashes);
+		const seen = new Set<number>();
+		for (let i = 0; i < 200_000; i++) {
+			seen.add(hashText53(`record ${i}`));
+			seen.add(hashText53(`récord ${i}`));
+		}
+		assert.equal(seen.size, 400_000);
+		assert.ok(hashes.every((hash) => Number.isSafeInteger(hash) && hash >= 0));
 	});
 });
 
