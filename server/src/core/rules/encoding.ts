@@ -19,18 +19,18 @@ const CHECKS: ReadonlyArray<{ regex: RegExp; describe: (found: string) => string
 ];
 
 /**
- * One linear scan that every damaged line matches: most lines match none, and then the more precise (and more
- * expensive) patterns above never run.
- */
-/**
  * A cheap first pass that every damaged line fails: most lines pass, and then the precise (and more expensive)
- * patterns above never run. The escape test only runs on lines that contain a `\u` escape at all.
+ * patterns above never run. The escape test only runs on lines that contain a `\u` escape at all. A line that parsed
+ * needs no character class: JSON allows no raw control character in a string and only tab, line feed and carriage
+ * return between tokens, so only DEL, U+FFFD and lone surrogates can stand in it raw, and three native scans find
+ * those five to seven times faster than the class (it had cost 7% of a format and duplicates check).
  */
 const SUSPICIOUS_CHARACTER = /[\uFFFD\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const SUSPICIOUS_ESCAPE = /\\u(?:[dD]|00)/;
 
-function isSuspicious(text: string): boolean {
-	return SUSPICIOUS_CHARACTER.test(text) || (text.includes('\\u') && SUSPICIOUS_ESCAPE.test(text));
+function isSuspicious(text: string, parsed: boolean): boolean {
+	const raw = parsed ? !text.isWellFormed() || text.includes('\uFFFD') || text.includes('\u007F') : SUSPICIOUS_CHARACTER.test(text);
+	return raw || (text.includes('\\u') && SUSPICIOUS_ESCAPE.test(text));
 }
 
 export const encoding: RecordRule = {
@@ -40,7 +40,7 @@ export const encoding: RecordRule = {
 	description: 'Broken text encoding: U+FFFD replacement characters, lone surrogates, or control characters.',
 	defaultSeverity: 'warning',
 	check({ parsed }) {
-		if (!isSuspicious(parsed.text)) {
+		if (!isSuspicious(parsed.text, parsed.kind === 'value')) {
 			return [];
 		}
 		const findings: LineFindingDraft[] = [];
