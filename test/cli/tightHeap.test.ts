@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withTightHeap } from '../../server/src/node/tightHeap';
+import { streamingGrowthPercent, withTightHeap } from '../../server/src/node/tightHeap';
 
 /** Issue 11: streaming lints run with V8's heap growth tightened, and overlapping ones share the setting safely. */
 void describe('withTightHeap', () => {
@@ -22,5 +22,15 @@ void describe('withTightHeap', () => {
 		});
 		assert.deepEqual(await Promise.all([slow, fast]), ['slow', 'fast']);
 		assert.deepEqual(order, ['fast', 'slow']);
+	});
+
+	void it('lets a small heap grow by 48 MB and a large one by 20%', () => {
+		const megabytes = (count: number): number => count * 1024 * 1024;
+		assert.equal(streamingGrowthPercent(megabytes(1024)), 20);
+		assert.equal(streamingGrowthPercent(megabytes(240)), 20);
+		assert.equal(streamingGrowthPercent(megabytes(96)), 50);
+		assert.equal(streamingGrowthPercent(megabytes(48)), 100);
+		assert.equal(streamingGrowthPercent(megabytes(8)), 100);
+		assert.equal(streamingGrowthPercent(0), 100);
 	});
 });
