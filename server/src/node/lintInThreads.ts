@@ -8,12 +8,16 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ALL_RULES, lintLines, type LineSource, type LintOptions, type LintResult, type Settings } from '../core';
 import { mergeLintResults, planRuleGroups } from '../core/ruleGroups';
+import { countWorkerHeap, reportedHeapBytes } from './tightHeap';
 
 /** What a lint worker is started with. */
 export interface LintWorkerData {
 	file: string;
 	settings: Settings;
 	ruleIds: string[];
+	/** Where the worker reports its heap size (in megabytes, at `heapSlot`), so the heap growth fits every thread. */
+	heaps: Int32Array;
+	heapSlot: number;
 }
 
 /** What a lint worker posts back once; a failure keeps its system error fields (ENOENT, open…), if it had them. */
@@ -36,10 +40,13 @@ export async function lintFileInThreads(file: string, lines: LineSource, setting
 		},
 	};
 	const workers: Worker[] = [];
+	const heaps = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * others.length));
+	const uncount = others.map((_, slot) => countWorkerHeap(reportedHeapBytes(heaps, slot)));
 	try {
 		const results: Array<Promise<LintResult>> = [];
-		for (const rules of others) {
-			const worker = new Worker(workerPath(), { workerData: { file, settings, ruleIds: rules.map((rule) => rule.id) } satisfies LintWorkerData });
+		for (const [slot, rules] of others.entries()) {
+			const workerData: LintWorkerData = { file, settings, ruleIds: rules.map((rule) => rule.id), heaps, heapSlot: slot };
+			const worker = new Worker(workerPath(), { workerData });
 			workers.push(worker);
 			results.push(resultOf(worker, file));
 		}
@@ -49,6 +56,7 @@ export async function lintFileInThreads(file: string, lines: LineSource, setting
 		failed = true;
 		throw error;
 	} finally {
+		uncount.forEach((stop) => stop());
 		// A worker still running here means another part failed; its result would be thrown away.
 		await Promise.all(workers.map((worker) => worker.terminate()));
 	}

@@ -26,15 +26,54 @@ export function streamingGrowthPercent(usedBytes: number): number {
 let running = 0;
 let refit: ReturnType<typeof setInterval> | undefined;
 let applied = 0;
+/** The heaps of worker threads linting for this thread, as they last reported them (see reportHeapUsage). */
+const workerHeaps = new Set<() => number>();
+
+/**
+ * The growth for the largest heap taking part: the flag is shared by every thread of the process, so a heap smaller
+ * than the largest gets less than 48 MB, and none more than 48 MB or 20% of itself.
+ */
+export function fittedGrowthPercent(): number {
+	let largest = getHeapStatistics().used_heap_size;
+	for (const usedBytes of workerHeaps) {
+		largest = Math.max(largest, usedBytes());
+	}
+	return streamingGrowthPercent(largest);
+}
 
 function fitGrowth(): void {
-	// This thread's heap stands for the process's: the flag is shared by every thread, and the calling thread's lint
-	// is the first and usually the largest of the rule groups.
-	const percent = streamingGrowthPercent(getHeapStatistics().used_heap_size);
+	const percent = fittedGrowthPercent();
 	if (percent !== applied) {
 		applied = percent;
 		setFlagsFromString(`--heap-growing-percent=${percent}`);
 	}
+}
+
+/** Counts a worker's heap, read by `usedBytes`, in the growth fitted while it runs; returns the function that stops it. */
+export function countWorkerHeap(usedBytes: () => number): () => void {
+	workerHeaps.add(usedBytes);
+	return () => workerHeaps.delete(usedBytes);
+}
+
+const MEGABYTE = 1024 * 1024;
+
+/**
+ * In a worker thread: writes this thread's heap size, in megabytes, to `slots[index]` now and every refit period,
+ * for the thread that fits the growth; returns the function that stops it.
+ */
+export function reportHeapUsage(slots: Int32Array, index: number): () => void {
+	const write = (): void => {
+		Atomics.store(slots, index, Math.ceil(getHeapStatistics().used_heap_size / MEGABYTE));
+	};
+	write();
+	const timer = setInterval(write, REFIT_MILLISECONDS);
+	timer.unref();
+	return () => clearInterval(timer);
+}
+
+/** How `countWorkerHeap` reads a heap that `reportHeapUsage` writes. */
+export function reportedHeapBytes(slots: Int32Array, index: number): () => number {
+	return () => Atomics.load(slots, index) * MEGABYTE;
 }
 
 /**
