@@ -151,6 +151,41 @@ void describe('lint cancellation', () => {
 		assert.ok(cancelledAt > 0 && latency < 2000, `cancelled after ${latency.toFixed(0)} ms`);
 	});
 
+	void it('pauses, and stops on a cancellation, while a first lint asks every line for its file-rule values', async () => {
+		// A value-fed rule whose per-line value takes 0.5 ms: 400 lines take 200 ms after the line loop, before any finish.
+		let asked = 0;
+		const slowValues: FileRule = { kind: 'file', id: 'slow-values', category: 'duplicates', description: 'test rule', defaultSeverity: 'info', start: () => ({
+			add() {},
+			lineValue() {
+				const until = performance.now() + 0.5;
+				while (performance.now() < until) {
+					// Busy: the per-line work of a costly rule.
+				}
+				return ++asked;
+			},
+			addValues() {},
+			finish: () => [],
+		}) };
+		const lines = chatLines(400, 9);
+		const askedAtYields: number[] = [];
+		const counting = (): Promise<void> => {
+			askedAtYields.push(asked);
+			return yieldControl();
+		};
+		await new DocumentLinter(defaultSettings(), [slowValues]).lint(lines, { yieldControl: counting });
+		assert.equal(asked, 400);
+		assert.ok(askedAtYields.some((count) => count > 0 && count < 400), `yielded with ${askedAtYields.join(', ')} values asked`);
+		// A cancellation that arrives meanwhile ends the lint there, not after every line has been asked.
+		asked = 0;
+		const signal = { isCancellationRequested: false };
+		const cancelling = (): Promise<void> => {
+			signal.isCancellationRequested ||= asked > 0;
+			return yieldControl();
+		};
+		await assert.rejects(new DocumentLinter(defaultSettings(), [slowValues]).lint(lines, { signal, yieldControl: cancelling }), LintCancelled);
+		assert.ok(asked < 400, `stopped after ${asked} of 400 values`);
+	});
+
 	void it('abandons a lint when a cancellation arrives between the file rules\' finish steps', async () => {
 		const lines = chatLines(5000, 5);
 		const signal = { isCancellationRequested: false };

@@ -52,7 +52,8 @@ interface ActiveRules {
  * `columnOf` gives a rule's values of every line, `entryOf` a line's entry.
  */
 interface ColumnSource {
-	columnOf(ruleId: string, accumulator: ValueFedAccumulator): readonly unknown[];
+	/** Asks the lines without kept values for theirs, pausing through `control` (on a first lint, that is every line). */
+	columnOf(ruleId: string, accumulator: ValueFedAccumulator, control: FinishControl): Promise<readonly unknown[]>;
 	entryOf(line: number): MutableLineEntry;
 }
 
@@ -103,8 +104,8 @@ export class DocumentLinter {
 		const previous = this.previous;
 		const columns = new Map<string, readonly unknown[]>();
 		const source: ColumnSource = {
-			columnOf(ruleId, accumulator) {
-				const column = spliceColumn(previous.columns.get(ruleId), reuse, checked, (entry) => accumulator.lineValue(entry));
+			async columnOf(ruleId, accumulator, control) {
+				const column = await spliceColumn(previous.columns.get(ruleId), reuse, checked, (entry) => accumulator.lineValue(entry), control);
 				columns.set(ruleId, column);
 				return column;
 			},
@@ -121,15 +122,20 @@ export class DocumentLinter {
 
 /**
  * A rule's line values for this lint: those of the unchanged start and end copied from the last lint (the same lines,
- * so the same values), the changed middle asked afresh; every line when the rule has no values kept.
+ * so the same values), the changed middle asked afresh; every line when the rule has no values kept. Asking is a
+ * rule's per-line work (the near-duplicate signature of every line on a first lint: seconds on 100k records), so it
+ * pauses like the line loop, or a newer request could not cancel it.
  */
-function spliceColumn(old: readonly unknown[] | undefined, reuse: LineReuse, checked: readonly CheckedLine[], valueOf: (entry: MutableLineEntry) => unknown): unknown[] {
+async function spliceColumn(old: readonly unknown[] | undefined, reuse: LineReuse, checked: readonly CheckedLine[], valueOf: (entry: MutableLineEntry) => unknown, control: FinishControl): Promise<unknown[]> {
 	const count = checked.length;
 	const kept = old !== undefined && old.length === reuse.oldCount ? old : [];
 	const prefix = Math.min(reuse.prefix, kept.length);
 	const suffix = Math.min(reuse.suffix, kept.length - prefix);
 	const middle: unknown[] = [];
 	for (let line = prefix; line < count - suffix; line++) {
+		if ((line & 31) === 0) {
+			await control.pause();
+		}
 		middle.push(valueOf(checked[line].entry));
 	}
 	if (prefix + suffix === 0) {
@@ -374,7 +380,7 @@ class LintRun {
 	}
 
 	/** Hands the value-fed accumulators every line's value, once every line has been added. */
-	addValues(source: ColumnSource): void {
+	async addValues(source: ColumnSource, control: FinishControl): Promise<void> {
 		const entry = (line: number): MutableLineEntry => {
 			const found = source.entryOf(line);
 			// Lines with the same text may share one entry; its number is set on each request.
@@ -387,9 +393,12 @@ class LintRun {
 				continue;
 			}
 			try {
-				const column: LineColumn = { values: source.columnOf(item.rule.id, accumulator as ValueFedAccumulator), entry };
+				const column: LineColumn = { values: await source.columnOf(item.rule.id, accumulator as ValueFedAccumulator, control), entry };
 				accumulator.addValues(column);
 			} catch (error) {
+				if (error instanceof LintCancelled) {
+					throw error;
+				}
 				failed(item, error, this.collector);
 			}
 		}
@@ -463,7 +472,7 @@ async function runLint(
 	}
 	pacer.throwIfCancelled();
 	if (values !== undefined) {
-		run.addValues(values);
+		await run.addValues(values, pacer);
 	}
 	const { collector, formatCounts } = run;
 	const summary = { lineCount: run.lineCount, recordCount: run.recordCount, format: majorityFormat(formatCounts), formatCounts };
