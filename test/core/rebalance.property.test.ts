@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { defaultSettings } from '../../server/src/core';
 import { planRebalance } from '../../server/src/core/balance/rebalance';
 import { planSplit } from '../../server/src/core/balance/split';
+import { planBalanceCommand } from '../../server/src/lsp/balanceCommands';
+import { PLAN_REBALANCE_COMMAND, PLAN_SPLIT_COMMAND, type RebalancePreview, type SplitPreview } from '../../server/src/protocol/balance';
 
 /** Random labelled records: a few labels, some groups, lines 0..n-1. */
 const labelledRecords = fc.array(fc.record({ label: fc.constantFrom('a', 'b', 'c'), group: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }) }), { minLength: 1, maxLength: 200 })
@@ -60,6 +63,12 @@ void describe('rebalance and split guarantees (fast-check)', () => {
 		assert.ok(Math.abs(weights[8].weight - (0.5 * 0.5) / 0.1) < 1e-12);
 	});
 
+	void it('the same seed gives the same rebalance, for every strategy', () => {
+		fc.assert(fc.property(labelledRecords, fc.constantFrom('under' as const, 'over' as const, 'reweigh' as const), fc.integer(), (records, strategy, seed) => {
+			assert.deepEqual(planRebalance(records, strategy, seed), planRebalance(records, strategy, seed));
+		}));
+	});
+
 	void it('a split is a partition, keeps exact duplicates together, and is reproducible', () => {
 		const splitInput = fc.array(fc.record({ stratum: fc.constantFrom('a', 'b'), duplicateKey: fc.constantFrom('k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'k10', 'k11', 'k12') }), { minLength: 1, maxLength: 150 })
 			.map((items) => items.map((item, line) => ({ line, ...item })));
@@ -69,6 +78,63 @@ void describe('rebalance and split guarantees (fast-check)', () => {
 			const trainKeys = new Set(plan.train.map((line) => records[line].duplicateKey));
 			assert.ok(plan.validation.every((line) => !trainKeys.has(records[line].duplicateKey)), 'no duplicate on both sides');
 			assert.deepEqual(planSplit(records, share, seed), plan, 'same seed, same split');
+		}));
+	});
+});
+
+/**
+ * Dataset lines as written by hand: keys in either order, odd spacing, any text (escapes, non-ASCII), repeated
+ * lines, and a few lines without a label; joined with LF or CRLF.
+ */
+const datasetText = fc.tuple(
+	fc.array(fc.oneof(
+		{ weight: 6, arbitrary: fc.record({ label: fc.constantFrom('a', 'b', 'c'), text: fc.string({ unit: 'binary', maxLength: 12 }), space: fc.constantFrom('', ' ', '  ', '\t'), labelFirst: fc.boolean() })
+			.map(({ label, text, space, labelFirst }) => (labelFirst ? `{"label":${space}"${label}", "text": ${JSON.stringify(text)}}` : `{"text":${space}${JSON.stringify(text)},${space}"label": "${label}"}`)) },
+		{ weight: 1, arbitrary: fc.constantFrom('{"text": "no label here"}', '{"text": "a b", "label": "a"}') },
+	), { minLength: 1, maxLength: 60 }),
+	fc.constantFrom('\n', '\r\n'),
+);
+
+/** The lines of a planned file, without their line endings. */
+function plannedLines(content: string, eol: string): string[] {
+	return content === '' ? [] : content.slice(0, -eol.length).split(eol);
+}
+
+void describe('the editor\'s planned files keep records byte for byte (fast-check)', () => {
+	const uri = 'file:///tmp/data.jsonl';
+	const settings = defaultSettings();
+	const labelled = (line: string): boolean => line.includes('"label"');
+
+	void it('undersampling writes a subset of the input lines in file order; oversampling all of them, then copies', () => {
+		fc.assert(fc.property(datasetText, fc.integer(), ([lines, eol], seed) => {
+			// A file without labels is refused with a message (tested in the LSP tests).
+			fc.pre(lines.some(labelled));
+			const text = `${lines.join(eol)}${eol}`;
+			const under = planBalanceCommand(PLAN_REBALANCE_COMMAND, [uri, 'under', seed], { text }, settings) as RebalancePreview;
+			const kept = plannedLines(under.files[0].content, eol);
+			let cursor = 0;
+			for (const line of kept) {
+				cursor = lines.indexOf(line, cursor) + 1;
+				assert.ok(cursor > 0, `an undersampled line is not an input line in order: ${JSON.stringify(line)}`);
+			}
+			const over = planBalanceCommand(PLAN_REBALANCE_COMMAND, [uri, 'over', seed], { text }, settings) as RebalancePreview;
+			const written = plannedLines(over.files[0].content, eol);
+			const originals = lines.filter(labelled);
+			assert.deepEqual(written.slice(0, originals.length), originals, 'every labelled record, byte for byte, in order');
+			assert.deepEqual(written.slice(originals.length), over.copies.map((line) => lines[line - 1]), 'the copies are the listed lines');
+			assert.deepEqual(planBalanceCommand(PLAN_REBALANCE_COMMAND, [uri, 'over', seed], { text }, settings), over, 'same seed, same file');
+		}));
+	});
+
+	void it('a split writes every input line exactly once, never an identical line on both sides', () => {
+		fc.assert(fc.property(datasetText, fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.integer(), ([lines, eol], share, seed) => {
+			const text = `${lines.join(eol)}${eol}`;
+			const split = planBalanceCommand(PLAN_SPLIT_COMMAND, [uri, share, seed], { text }, settings) as SplitPreview;
+			const [train, validation] = split.files.map((file) => plannedLines(file.content, eol));
+			assert.deepEqual([...train, ...validation].sort(), [...lines].sort());
+			const trainLines = new Set(train);
+			assert.ok(validation.every((line) => !trainLines.has(line)), 'an exact duplicate on both sides');
+			assert.deepEqual(planBalanceCommand(PLAN_SPLIT_COMMAND, [uri, share, seed], { text }, settings), split, 'same seed, same files');
 		}));
 	});
 });
