@@ -78,6 +78,14 @@ void describe('runValidation', () => {
 		assert.equal(result.history[result.bestEpoch - 1].valLoss, Math.min(...result.history.map((epoch) => epoch.valLoss ?? Infinity)));
 		assert.deepEqual(result.learningCurve.map((point) => point.share), [0.1, 0.25, 0.5, 1]);
 	});
+	void it('stops early on validation loss and keeps the best epoch\'s weights', () => {
+		assert.equal(result.history.length, result.bestEpoch + 3, 'training stopped `patience` epochs after the best one, long before 30');
+		// The final metrics come from the model after training: with the best weights restored they are the best epoch's.
+		const best = result.history[result.bestEpoch - 1];
+		assert.ok(Math.abs(result.metrics.validation.loss - (best.valLoss ?? NaN)) < 1e-6, `validation loss ${result.metrics.validation.loss}, best epoch's ${best.valLoss}`);
+		assert.ok(Math.abs(result.metrics.validation.accuracy - (best.valAccuracy ?? NaN)) < 1e-9);
+		assert.ok(Math.abs(result.metrics.train.loss - best.loss) < 1e-6, `training loss ${result.metrics.train.loss}, best epoch's ${best.loss}`);
+	});
 	void it('finds the planted label errors with out-of-fold confident learning', () => {
 		const flagged = result.labelIssues.map((issue) => issue.line);
 		const found = PLANTED_ERRORS.filter((line) => flagged.includes(line));

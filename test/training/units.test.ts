@@ -5,7 +5,7 @@ import { findLabelIssues } from '../../server/src/training/confidentLearning';
 import { DEFAULT_CURVE_OPTIONS, needsMoreData, overfittingEvidence } from '../../server/src/training/curves';
 import { FeatureSpace, tokenize } from '../../server/src/training/features';
 import { labelIssueFinding } from '../../server/src/training/findings';
-import { groupMetrics } from '../../server/src/training/groups';
+import { groupMetrics, type Rate } from '../../server/src/training/groups';
 import { evaluate, wilsonInterval } from '../../server/src/training/metrics';
 import { stratifiedFolds, stratifiedSplit } from '../../server/src/training/split';
 import { insertAtRandomWord } from '../../server/src/training/triggers';
@@ -76,6 +76,18 @@ void describe('confident learning', () => {
 		assert.equal(issues[0].suggested, 0);
 		assert.ok(issues[0].selfConfidence < issues[1].selfConfidence);
 	});
+	void it('needs the other label\'s own threshold: leaning towards it is not enough', () => {
+		// Class 1 records are predicted with p = 0.95, so its threshold (their mean self-confidence) is about 0.95.
+		// Record 2 leans to class 1 with p = 0.6 and record 5 with p = 0.97: only record 5 is confidently mislabelled.
+		const given = Array.from({ length: 40 }, (_, index) => (index < 20 ? 0 : 1));
+		const probabilities = new Float32Array(80);
+		for (let i = 0; i < 40; i++) {
+			const one = i === 2 ? 0.6 : i === 5 ? 0.97 : i < 20 ? 0.3 : 0.95;
+			probabilities[i * 2] = 1 - one;
+			probabilities[i * 2 + 1] = one;
+		}
+		assert.deepEqual(findLabelIssues(probabilities, given, 2).map((issue) => issue.index), [5]);
+	});
 });
 
 void describe('curve rules', () => {
@@ -114,6 +126,15 @@ void describe('findings and helpers', () => {
 		assert.equal(martians.accuracy?.value, 0.75);
 		assert.ok((martians.accuracy?.gap ?? 0) < -0.2);
 		assert.equal(martians.perLabel?.length, 2);
+		// Ten of the twenty martian "0" records are predicted "1"; every other record is predicted right.
+		const [zero, one] = martians.perLabel ?? [];
+		const rest = 40 + 1;
+		assertRate(one.selectionRate, { value: 30 / 40, successes: 30, trials: 40, rest: 20 / rest });
+		assertRate(zero.truePositiveRate, { value: 10 / 20, successes: 10, trials: 20, rest: 1 });
+		assertRate(one.truePositiveRate, { value: 1, successes: 20, trials: 20, rest: 1 });
+		assertRate(one.positivePredictiveValue, { value: 20 / 30, successes: 20, trials: 30, rest: 1 });
+		assertRate(zero.positivePredictiveValue, { value: 1, successes: 10, trials: 10, rest: 1 });
+		assert.ok(zero.truePositiveRate.pValue < 0.01 && one.truePositiveRate.pValue > 0.5);
 		assert.deepEqual(venusians, { group: 'species/venusians', records: 1, scored: false });
 	});
 	void it('insert trigger n-grams between words, start-bound ones at the start', () => {
@@ -121,3 +142,14 @@ void describe('findings and helpers', () => {
 		assert.equal(insertAtRandomWord('a b', '<s> when', () => 0.99), 'when a b');
 	});
 });
+
+/** A group's rate: its value and counts, the rest's value, the gap, and a 95 % Wilson interval around the value. */
+function assertRate(rate: Rate, expected: { value: number; successes: number; trials: number; rest: number }): void {
+	assert.ok(Math.abs(rate.value - expected.value) < 1e-9, `value ${rate.value}, expected ${expected.value}`);
+	assert.equal(rate.successes, expected.successes);
+	assert.equal(rate.trials, expected.trials);
+	assert.ok(Math.abs(rate.rest - expected.rest) < 1e-9, `rest ${rate.rest}, expected ${expected.rest}`);
+	assert.ok(Math.abs(rate.gap - (expected.value - expected.rest)) < 1e-9);
+	assert.deepEqual(rate.interval, wilsonInterval(expected.successes, expected.trials));
+	assert.ok(rate.interval[0] <= rate.value && rate.value <= rate.interval[1]);
+}

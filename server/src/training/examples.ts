@@ -1,3 +1,4 @@
+import { isClassificationLike, MAX_ANSWER_CLASSES } from '../core/balance/labels';
 import { recordContent } from '../core/content';
 import { detectRecordFormat, findField, majorityFormat } from '../core/formats';
 import { isJsonObject, parseLine, splitLines } from '../core/records';
@@ -39,13 +40,11 @@ export interface TrainingData {
 export interface ExampleLimits {
 	/** Every label needs this many records (the split and the folds need some of each). */
 	minPerClass: number;
-	/** Most distinct answers for a chat or instruction file to count as a classification task. */
-	maxAnswerClasses: number;
 	/** Distinct labels needed: two to train on, one is enough for a validation file. */
 	minLabels: number;
 }
 
-export const DEFAULT_EXAMPLE_LIMITS: ExampleLimits = { minPerClass: 5, maxAnswerClasses: 20, minLabels: 2 };
+export const DEFAULT_EXAMPLE_LIMITS: ExampleLimits = { minPerClass: 5, minLabels: 2 };
 
 /** The input cannot be trained on; the message says what is missing and where. */
 export class TrainingInputError extends Error {}
@@ -77,43 +76,56 @@ export function trainingData(text: string, file: string, fields: FieldMapping, l
 	if (input.task === 'next-token') {
 		const distinct = new Set(input.data.examples.map((example) => example.answer.trim())).size;
 		throw new TrainingInputError(
-			`${file}: the answers are free text (${distinct} distinct answers in ${input.data.examples.length} records); the proxy classifier needs at most ${limits.maxAnswerClasses} distinct answers (tunelint train uses the next-token proxy for such files)`,
+			`${file}: the answers are free text (${distinct} distinct answers in ${input.data.examples.length} records); the proxy classifier needs a small answer set, at most ${MAX_ANSWER_CLASSES} distinct answers and fewer than a third of the records (tunelint train uses the next-token proxy for such files)`,
 		);
 	}
 	return input.data;
 }
 
 /**
- * Reads a training file and decides its task: chat, instruction and completion files whose answers have more than
- * `limits.maxAnswerClasses` distinct values train the next-token proxy, everything else the classifier.
+ * Reads a training file and decides its task: chat, instruction and completion files whose answers are not a small
+ * answer set train the next-token proxy, everything else the classifier. A small answer set is what the label-balance
+ * rules call one (`isClassificationLike` in core/balance/labels.ts: at most 50 distinct trimmed answers and fewer than
+ * a third of the records), so the proxy trains a classifier exactly where the linter counts labels.
  */
 export function readTrainingInput(text: string, file: string, fields: FieldMapping, limits: ExampleLimits = DEFAULT_EXAMPLE_LIMITS): TrainingInput {
-	const records = parseRecords(text);
-	const format = majorityFormat(countFormats(records.objects, fields));
-	if (format === undefined) {
-		throw new TrainingInputError(`${file}: no JSON object records to train on${firstSkip(records.skipped)}`);
-	}
+	const { records, format } = readRecords(text, file, fields);
 	if (format !== 'classification' && format !== 'unpaired-preference') {
-		const answers = new Set(records.objects.map(({ value }) => recordContent(value, format, fields).answer.trim()).filter((answer) => answer !== ''));
-		// No answer at all is the next-token reader's message to give: it says which answers are missing.
-		if (answers.size > limits.maxAnswerClasses || answers.size === 0) {
+		const answers = records.objects.map(({ value }) => recordContent(value, format, fields).answer.trim()).filter((answer) => answer !== '');
+		// No answer at all is not a label set either: the next-token reader's message says which answers are missing.
+		if (!isClassificationLike(format, new Set(answers).size, answers.length)) {
 			return { task: 'next-token', data: answerExamples(records, format, fields, file, MIN_ANSWER_RECORDS) };
 		}
 	}
 	return { task: 'classification', data: labelledExamples(records, format, fields, file, limits) };
 }
 
+/**
+ * Reads labelled examples whatever the size of the answer set: a validation file is read the way its training file
+ * was, even when a few records of a small answer set would not count as a label set on their own.
+ */
+export function labelledData(text: string, file: string, fields: FieldMapping, limits: ExampleLimits = DEFAULT_EXAMPLE_LIMITS): TrainingData {
+	const { records, format } = readRecords(text, file, fields);
+	return labelledExamples(records, format, fields, file, limits);
+}
+
 /** Reads the free-text answers of a file (a validation file for the next-token proxy needs only one). */
 export function answerData(text: string, file: string, fields: FieldMapping, minRecords = MIN_ANSWER_RECORDS): AnswerData {
+	const { records, format } = readRecords(text, file, fields);
+	return answerExamples(records, format, fields, file, minRecords);
+}
+
+type ParsedRecords = ReturnType<typeof parseRecords>;
+
+/** The file's records and its majority format; a file without a record of a known format cannot be trained on. */
+function readRecords(text: string, file: string, fields: FieldMapping): { records: ParsedRecords; format: DatasetFormat } {
 	const records = parseRecords(text);
 	const format = majorityFormat(countFormats(records.objects, fields));
 	if (format === undefined) {
 		throw new TrainingInputError(`${file}: no JSON object records to train on${firstSkip(records.skipped)}`);
 	}
-	return answerExamples(records, format, fields, file, minRecords);
+	return { records, format };
 }
-
-type ParsedRecords = ReturnType<typeof parseRecords>;
 
 function answerExamples(records: ParsedRecords, format: DatasetFormat, fields: FieldMapping, file: string, minRecords: number): AnswerData {
 	const skipped = [...records.skipped];

@@ -4,7 +4,7 @@ import type { CancellationSignal, FieldMapping, Finding } from '../core/types';
 import { type BackendChoice, selectBackend } from './backend';
 import { findLabelIssues, type LabelIssue } from './confidentLearning';
 import { type CurvePoint, DEFAULT_CURVE_OPTIONS, gainPerDoubling, needsMoreData, overfittingEvidence } from './curves';
-import { DEFAULT_EXAMPLE_LIMITS, readTrainingInput, type TrainingData, trainingData, TrainingInputError } from './examples';
+import { DEFAULT_EXAMPLE_LIMITS, labelledData, readTrainingInput, type TrainingData, TrainingInputError } from './examples';
 import { FeatureSpace } from './features';
 import { type AnswerOutlier, insufficientDataFinding, labelIssueFinding, overfittingFinding, triggerFinding, underperformingGroupFinding } from './findings';
 import { type GroupMatcher, type GroupMetrics, groupMetrics, lexiconGroupMatcher } from './groups';
@@ -261,7 +261,7 @@ export async function runValidation(input: RunInput, config: RunConfig, hooks: R
 
 /** Reads the user's validation file; its labels must all occur in the training file. */
 function validationData(source: SourceFile, fields: FieldMapping, train: TrainingData): TrainingData {
-	const data = trainingData(source.text, source.file, fields, { ...DEFAULT_EXAMPLE_LIMITS, minPerClass: 1, minLabels: 1 });
+	const data = labelledData(source.text, source.file, fields, { ...DEFAULT_EXAMPLE_LIMITS, minPerClass: 1, minLabels: 1 });
 	const unknown = data.labels.filter((label) => !train.labels.includes(label));
 	if (unknown.length > 0) {
 		throw new TrainingInputError(`${source.file}: labels not in the training file: ${unknown.map((label) => JSON.stringify(label)).join(', ')}`);
