@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -57,14 +57,29 @@ const isAlive = (pid: number): boolean => {
 void describe('tunelint train', { skip: existsSync(CLI) ? false : 'server/out/cli.js is not built (node esbuild.mjs)' }, () => {
 	void it('prints the result object with --format json and JSON progress lines on stderr', async () => {
 		const out = path.join(work, 'runs');
-		const run = await train([SENTIMENT, '--format', 'json', '--folds', '2', '--no-learning-curve', '--out', out]);
+		// The first 60 records as the --valid file: the result's validation metrics are measured on it.
+		const valid = path.join(work, 'valid.jsonl');
+		writeFileSync(valid, `${readFileSync(SENTIMENT, 'utf8').split('\n').slice(0, 60).join('\n')}\n`);
+		const options = ['--folds', '2', '--epochs', '6', '--patience', '2', '--lr', '0.1', '--l2', '0.0001', '--dropout', '0.1', '--seed', '7', '--backend', 'auto'];
+		const run = await train([SENTIMENT, '--valid', valid, ...options, '--format', 'json', '--no-learning-curve', '--out', out]);
 		assert.ok(run.code === 0 || run.code === 1, run.stderr);
 		const result = JSON.parse(run.stdout);
 		for (const key of ['backend', 'seed', 'config', 'metrics', 'bestEpoch', 'history', 'findings']) {
 			assert.ok(key in result, `missing ${key}`);
 		}
-		assert.equal(typeof result.metrics.train.loss, 'number');
-		assert.equal(typeof result.metrics.validation.macroF1, 'number');
+		assert.ok(['node', 'wasm', 'cpu'].includes(result.backend));
+		assert.equal(result.seed, 7);
+		assert.deepEqual(
+			{ folds: result.config.folds, epochs: result.config.epochs, patience: result.config.patience, learningRate: result.config.learningRate, l2: result.config.l2, dropout: result.config.dropout, seed: result.config.seed, backend: result.config.backend },
+			{ folds: 2, epochs: 6, patience: 2, learningRate: 0.1, l2: 0.0001, dropout: 0.1, seed: 7, backend: 'auto' },
+		);
+		assert.deepEqual(Object.keys(result.metrics.train).sort(), ['accuracy', 'loss']);
+		assert.deepEqual(Object.keys(result.metrics.validation).sort(), ['accuracy', 'loss', 'macroF1']);
+		assert.ok([...Object.values(result.metrics.train), ...Object.values(result.metrics.validation)].every((value) => typeof value === 'number' && Number.isFinite(value)));
+		assert.equal(result.validationFile, valid);
+		assert.deepEqual(result.records, { train: 300, validation: 60, skipped: 0 }, 'validation is the --valid file, not a split of FILE');
+		assert.ok(result.history.length >= 1 && result.history.length <= 6 && result.bestEpoch >= 1 && result.bestEpoch <= result.history.length);
+		assert.ok(result.history.every((epoch: Record<string, unknown>) => ['epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy'].every((key) => typeof epoch[key] === 'number')));
 		assert.ok(result.findings.every((finding: { file: string; line: number; ruleId: string }) => finding.file === SENTIMENT && finding.line >= 1 && typeof finding.ruleId === 'string'));
 		const progress = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
 		assert.deepEqual([...new Set(progress.map((line) => line.type))].sort(), ['epoch', 'process', 'saved', 'stage', 'progress'].sort().filter((type) => type !== 'progress' || progress.some((line) => line.type === 'progress')));
@@ -72,20 +87,31 @@ void describe('tunelint train', { skip: existsSync(CLI) ? false : 'server/out/cl
 		assert.equal(readdirSync(out)[0], path.basename(result.runDirectory));
 	});
 
+	void it('prints a readable result and per-epoch progress by default (--format text)', async () => {
+		const out = path.join(work, 'text');
+		const run = await train([SENTIMENT, '--folds', '0', '--no-learning-curve', '--epochs', '2', '--out', out]);
+		assert.ok(run.code === 0 || run.code === 1, run.stderr);
+		assert.match(run.stdout, /^.*sentiment\.jsonl: \d+ training records, \d+ validation records, labels "0", "1"\nbackend (node|wasm|cpu), seed 42, best epoch \d of \d/);
+		assert.match(run.stdout, /\nvalidation: loss \d\.\d{4}, accuracy \d\.\d{4}, macro F1 \d\.\d{4}\n/);
+		assert.match(run.stderr, /^ {2}train epoch 1: loss \d\.\d{4}, acc \d\.\d{4}, val_loss \d\.\d{4}, val_acc \d\.\d{4} \(\d+\.\d s\)$/m);
+	});
+
 	void it('cancels within 2 seconds on SIGTERM, leaving no process and no run behind', async () => {
 		const out = path.join(work, 'cancelled');
 		let workerPid = 0;
 		let signalled = 0;
+		let progress: Record<string, unknown> = {};
 		const run = await train([SENTIMENT, '--format', 'json', '--batch-size', '2', '--epochs', '50', '--patience', '50', '--out', out], (line, child) => {
 			if (!line.startsWith('{')) {
 				return;
 			}
-			const message = JSON.parse(line) as { type: string; pid?: number };
+			const message = JSON.parse(line) as { type: string; pid?: number } & Record<string, unknown>;
 			if (message.type === 'process') {
 				workerPid = message.pid ?? 0;
 			}
 			if (message.type === 'progress' && signalled === 0) {
 				signalled = Date.now();
+				progress = message;
 				child.kill('SIGTERM');
 			}
 		});
@@ -93,6 +119,7 @@ void describe('tunelint train', { skip: existsSync(CLI) ? false : 'server/out/cl
 		assert.equal(run.code, 130, run.stderr);
 		assert.ok(stopped < 2000, `took ${stopped} ms`);
 		assert.match(run.stderr, /training cancelled; no run was saved/);
+		assert.ok(['fit', 'fits', 'epoch', 'epochs', 'batch', 'batches', 'etaSeconds'].every((key) => typeof progress[key] === 'number'), JSON.stringify(progress));
 		assert.ok(workerPid > 0);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		assert.equal(isAlive(workerPid), false, 'the training process is gone');
