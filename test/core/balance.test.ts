@@ -3,15 +3,19 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { balanceMeasures, binomialUpperTail } from '../../server/src/core/balance/measures';
-import { defaultSettings, lintText, type Finding } from '../../server/src/core';
+import { defaultSettings, lintText, type Finding, type LintResult } from '../../server/src/core';
 import { spellingGroups } from '../../server/src/core/rules/label-format';
 import { SHARED_DATASETS, SKIP_WITHOUT_DATASETS } from '../helpers/paths';
 
 async function balanceFindings(file: string): Promise<Finding[]> {
+	return (await balanceLint(file)).findings;
+}
+
+/** The balance rules' findings and facts (the distribution the status item shows) on a shared dataset. */
+async function balanceLint(file: string): Promise<LintResult> {
 	const settings = defaultSettings();
 	settings.categories = ['balance'];
-	const result = await lintText(readFileSync(path.join(SHARED_DATASETS ?? '', file), 'utf8'), settings);
-	return result.findings;
+	return lintText(readFileSync(path.join(SHARED_DATASETS ?? '', file), 'utf8'), settings);
 }
 
 void describe('balance measures', () => {
@@ -41,9 +45,14 @@ void describe('balance measures', () => {
 
 void describe('balance on the real datasets', { skip: SKIP_WITHOUT_DATASETS }, () => {
 	void it('sms_spam_collection: 87/13 ham/spam is a 6.5:1 imbalance', async () => {
-		const [finding] = await balanceFindings('classification/sms_spam_collection.jsonl');
+		const findings = await balanceFindings('classification/sms_spam_collection.jsonl');
+		assert.equal(findings.length, 1);
+		const [finding] = findings;
 		assert.equal(finding.ruleId, 'label-imbalance');
 		assert.equal(finding.severity, 'warning');
+		assert.equal(finding.scope, 'file');
+		assert.equal(finding.range.line, 0, 'on line 1');
+		assert.match(finding.message, /^Label imbalance 6\.5:1 .*"ham" 86\.6% \(4,827\), "spam" 13\.4% \(747\)\.$/);
 		assert.deepEqual(finding.data?.distribution, { ham: 4827, spam: 747 });
 		assert.ok(Math.abs(Number(finding.data?.imbalanceRatio) - 4827 / 747) < 1e-9);
 	});
@@ -52,7 +61,8 @@ void describe('balance on the real datasets', { skip: SKIP_WITHOUT_DATASETS }, (
 		const findings = await balanceFindings('classification/tweeteval_stance_climate_train.jsonl');
 		const imbalance = findings.find((finding) => finding.ruleId === 'label-imbalance');
 		assert.deepEqual(imbalance?.data?.distribution, { 0: 151, 1: 13, 2: 191 });
-		assert.equal(imbalance?.severity, 'warning');
+		assert.equal(imbalance?.severity, 'warning', '13 of 355 (3.7%) is above cleanlab\'s 3.3% (0.1 × 1/3)');
+		assert.ok(Math.abs(Number(imbalance?.data?.imbalanceRatio) - 191 / 13) < 1e-9, '14.7:1');
 		assert.equal(findings.filter((finding) => finding.ruleId === 'label-rare-class').length, 0, '13 examples is not under 10');
 	});
 
@@ -65,12 +75,17 @@ void describe('balance on the real datasets', { skip: SKIP_WITHOUT_DATASETS }, (
 	void it('tweeteval_emotion_train: four skewed classes (1400/855/708/294)', async () => {
 		const [finding] = await balanceFindings('classification/tweeteval_emotion_train.jsonl');
 		assert.deepEqual(finding.data?.distribution, { 0: 1400, 1: 708, 2: 294, 3: 855 });
-		assert.ok(Math.abs(Number(finding.data?.imbalanceRatio) - 1400 / 294) < 1e-9);
+		assert.ok(Math.abs(Number(finding.data?.imbalanceRatio) - 1400 / 294) < 1e-9, '4.76:1');
+		assert.equal(finding.severity, 'warning', '294 of 3,257 (9.0%) is above cleanlab\'s 2.5% (0.1 × 1/4)');
 	});
 
-	void it('olid_offenseval_train (2:1) and the balanced KTO booleans stay quiet', async () => {
-		assert.deepEqual(await balanceFindings('classification/olid_offenseval_train.jsonl'), []);
-		assert.deepEqual(await balanceFindings('preference/llamafactory_kto_en_demo.jsonl'), []);
+	void it('olid_offenseval_train (2:1) and the balanced KTO booleans stay quiet; their distribution is a fact for the status item', async () => {
+		const olid = await balanceLint('classification/olid_offenseval_train.jsonl');
+		assert.deepEqual(olid.findings, []);
+		assert.deepEqual(olid.facts['label-imbalance']?.distribution, { 0: 7961, 1: 3954 }, '2.01:1, under the ratio of 3');
+		const kto = await balanceLint('preference/llamafactory_kto_en_demo.jsonl');
+		assert.deepEqual(kto.findings, []);
+		assert.deepEqual(kto.facts['label-imbalance']?.distribution, { true: 150, false: 150 });
 	});
 
 	void it('hh_rlhf harmless: the chosen answer is longer in only 44% of pairs, within the margin', async () => {

@@ -65,7 +65,8 @@ export function hoverMarkdown(finding: Finding, settings?: Settings): string {
 		lines.push(rule.description, '');
 	}
 	const data = finding.data ?? {};
-	const entries = Object.entries(data).filter(([, value]) => value !== undefined);
+	const { distribution, ...evidence } = data;
+	const entries = Object.entries(evidence).filter(([, value]) => value !== undefined);
 	if (entries.length > 0) {
 		lines.push('| evidence | value |', '| --- | --- |');
 		for (const [key, value] of entries.slice(0, 20)) {
@@ -73,12 +74,26 @@ export function hoverMarkdown(finding: Finding, settings?: Settings): string {
 		}
 		lines.push('');
 	}
+	if (isCounts(distribution)) {
+		lines.push(...distributionTable(distribution), '');
+	}
 	const thresholds = thresholdMarkdown(finding.ruleId, settings);
 	if (thresholds.length > 0) {
 		lines.push(...thresholds, '');
 	}
 	lines.push(`[Rule documentation](${RULE_DOCS_BASE}#${finding.ruleId})`);
 	return lines.join('\n');
+}
+
+/** A label distribution in full (the message names the largest classes only): one row per class, largest first. */
+function distributionTable(counts: Record<string, number>): string[] {
+	const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+	const rows = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([label, count]) => `| ${escapeCell(JSON.stringify(label))} | ${count} | ${((100 * count) / total).toFixed(1)}% |`);
+	return ['| label | records | share |', '| --- | --- | --- |', ...rows];
+}
+
+function isCounts(value: unknown): value is Record<string, number> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((count) => typeof count === 'number');
 }
 
 function formatValue(value: unknown): string {

@@ -165,8 +165,10 @@ export function startServer(connection: Connection): void {
 			return null;
 		}
 		const { line, character } = params.position;
-		const findings = state.result.findings.filter((finding) => finding.scope === 'line' && finding.range.line <= line && line <= finding.range.endLine
+		const lineFindings = state.result.findings.filter((finding) => finding.scope === 'line' && finding.range.line <= line && line <= finding.range.endLine
 			&& (finding.range.line < line || finding.range.column <= character) && (line < finding.range.endLine || character <= finding.range.endColumn));
+		// Findings about the whole file are shown on line 1, where their diagnostic is; they come after the line's own.
+		const findings = [...lineFindings, ...state.result.findings.filter((finding) => finding.scope === 'file' && finding.range.line === line)];
 		if (findings.length === 0) {
 			return null;
 		}
