@@ -66,6 +66,62 @@ void describe('tunelint rebalance and split', () => {
 		assert.equal(tunelint('split', file).status, 2, 'existing outputs are not replaced');
 	});
 
+	void it('lists only minority records as the copies of an oversample', () => {
+		const { folder, file, lines } = dataset();
+		const run = tunelint('rebalance', file, '--strategy', 'over', '--seed', '2', '--out', path.join(folder, 'over.jsonl'), '--format', 'json');
+		assert.equal(run.status, 0, run.stderr);
+		const report = JSON.parse(run.stdout) as { copies: number[]; after: Record<string, number> };
+		assert.deepEqual(report.after, { ham: 31, spam: 31 });
+		assert.ok(report.copies.every((line) => lines[line - 1].includes('"spam"')), 'every copy repeats a spam record');
+		const written = readFileSync(path.join(folder, 'over.jsonl'), 'utf8').split('\r\n').filter(Boolean);
+		assert.deepEqual(written, [...lines, ...report.copies.map((line) => lines[line - 1])]);
+	});
+
+	void it('reweighs by label into FILE.weights.jsonl: N / (K · n_y) per record, the data untouched', () => {
+		const { folder, file } = dataset();
+		const run = tunelint('rebalance', file, '--strategy', 'reweigh', '--format', 'json');
+		assert.equal(run.status, 0, run.stderr);
+		assert.equal((JSON.parse(run.stdout) as { out: string }).out, path.join(folder, 'data.weights.jsonl'));
+		const weights = readFileSync(path.join(folder, 'data.weights.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { line: number; label: string; weight: number });
+		assert.equal(weights.length, 41);
+		assert.deepEqual(weights[0], { line: 1, label: 'ham', weight: Number((41 / (2 * 31)).toFixed(6)) });
+		assert.deepEqual(weights[30], { line: 31, label: 'spam', weight: Number((41 / (2 * 10)).toFixed(6)) });
+	});
+
+	void it('stratifies the split by label, 0.1 by default, and the same seed writes the same files', () => {
+		const { folder, file, lines } = dataset();
+		const run = tunelint('split', file, '--format', 'json');
+		assert.equal(run.status, 0, run.stderr);
+		const report = JSON.parse(run.stdout) as { share: number; strata: Record<string, { train: number; validation: number }> };
+		assert.equal(report.share, 0.1);
+		assert.deepEqual(report.strata.spam, { train: 9, validation: 1 });
+		assert.ok([3, 4].includes(report.strata.ham.validation), 'round(0.1 × 31) = 3, or one more when the duplicated pair is drawn last');
+		const valid = readFileSync(path.join(folder, 'data.valid.jsonl'), 'utf8').split('\r\n').filter(Boolean);
+		assert.equal(valid.filter((line) => line.includes('"spam"')).length, 1);
+		const train = readFileSync(path.join(folder, 'data.train.jsonl'));
+		const again = tunelint('split', file, '--seed', '1', '--out-train', path.join(folder, 'again.train.jsonl'), '--out-valid', path.join(folder, 'again.valid.jsonl'));
+		assert.equal(again.status, 0, again.stderr);
+		assert.deepEqual(readFileSync(path.join(folder, 'again.train.jsonl')), train, 'seed 1 is the default');
+		assert.equal(lines.length, 41);
+	});
+
+	void it('stratifies by label and group with --group-axis', () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'tunelint-split-groups-'));
+		const file = path.join(folder, 'groups.jsonl');
+		// Per label, ten records mention a woman and ten a man; a 0.5 split must halve each of the four strata.
+		const lines = Array.from({ length: 40 }, (_, index) => JSON.stringify({ text: `note ${index} from a ${index % 2 === 0 ? 'woman' : 'man'} about item ${index * 7}`, label: index < 20 ? 'ok' : 'bad' }));
+		writeFileSync(file, `${lines.join('\n')}\n`);
+		const run = tunelint('split', file, '--valid', '0.5', '--group-axis', 'gender', '--format', 'json');
+		assert.equal(run.status, 0, run.stderr);
+		const report = JSON.parse(run.stdout) as { strata: Record<string, { train: number; validation: number }> };
+		assert.deepEqual(report.strata, {
+			'bad / female': { train: 5, validation: 5 },
+			'bad / male': { train: 5, validation: 5 },
+			'ok / female': { train: 5, validation: 5 },
+			'ok / male': { train: 5, validation: 5 },
+		});
+	});
+
 	void it('explains bad input: no labels, bad strategy, bad share', () => {
 		const { folder } = dataset();
 		const unlabelled = path.join(folder, 'text.jsonl');
