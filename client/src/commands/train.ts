@@ -15,22 +15,7 @@ import { metricName } from '../runView/model';
 import { showRunView } from '../runView/panel';
 import { runsDirectoryFor } from '../runView/runsDirectories';
 import { notifyRunsChanged } from '../runView/runWatcher';
-
-/** A progress line of `tunelint train --format json` (see server/src/cli/train.ts). */
-interface ProgressLine {
-	type: string;
-	stage?: string;
-	message?: string;
-	fit?: number;
-	fits?: number;
-	epoch?: number;
-	epochs?: number;
-	batch?: number;
-	batches?: number;
-	etaSeconds?: number;
-	valLoss?: number;
-	valAccuracy?: number;
-}
+import { INITIAL_PROGRESS, nextProgress, parseProgressLine } from './trainProgress';
 
 /** The parts of the CLI's result object this command shows; the next-token proxy has other metrics than macro F1. */
 interface TrainResult {
@@ -68,6 +53,7 @@ function runWithProgress(ctx: Ctx, file: string, runs: string): Thenable<TrainRe
 			token.onCancellationRequested(() => child.kill('SIGTERM'));
 			let stdout = '';
 			let pending = '';
+			let shown = INITIAL_PROGRESS;
 			const messages: string[] = [];
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 			child.stderr.on('data', (chunk: Buffer) => {
@@ -75,12 +61,16 @@ function runWithProgress(ctx: Ctx, file: string, runs: string): Thenable<TrainRe
 				const lines = pending.split('\n');
 				pending = lines.pop() ?? '';
 				for (const line of lines) {
-					const message = parseLine(line);
-					if (message === undefined) {
+					const parsed = parseProgressLine(line);
+					if (parsed === undefined) {
 						messages.push(line);
 						ctx.outputChannel.info(line);
-					} else {
-						report(progress, message);
+						continue;
+					}
+					const { state, message } = nextProgress(shown, parsed);
+					shown = state;
+					if (message !== undefined) {
+						progress.report({ message });
 					}
 				}
 			});
@@ -100,26 +90,6 @@ function runWithProgress(ctx: Ctx, file: string, runs: string): Thenable<TrainRe
 			});
 		}),
 	);
-}
-
-function parseLine(line: string): ProgressLine | undefined {
-	if (!line.startsWith('{')) {
-		return undefined;
-	}
-	try {
-		return JSON.parse(line) as ProgressLine;
-	} catch {
-		return undefined;
-	}
-}
-
-function report(progress: vscode.Progress<{ message?: string; increment?: number }>, line: ProgressLine): void {
-	if (line.type === 'stage') {
-		progress.report({ message: line.message });
-	} else if (line.type === 'progress' && line.fits !== undefined && line.fit !== undefined) {
-		const eta = line.etaSeconds === undefined ? '' : `, about ${Math.ceil(line.etaSeconds)} s left in this fit`;
-		progress.report({ message: `${line.stage} (fit ${line.fit}/${line.fits}): epoch ${line.epoch}/${line.epochs}, batch ${line.batch}/${line.batches}${eta}` });
-	}
 }
 
 async function showResult(ctx: Ctx, result: TrainResult): Promise<void> {
