@@ -195,9 +195,15 @@ describe('Tunelint in VS Code (code-server, headless Chromium)', { timeout: SESS
 		await withScreenshot(page, '4-audit-report', async () => {
 			await runCommand(page, 'Tunelint: Audit Dataset');
 			await page.locator('.tabs-container .tab', { hasText: 'Audit: sentiment.jsonl' }).waitFor({ timeout: 60_000 });
-			const report = await findFrameWith(page, 'canvas', 60_000);
-			const drawn = await waitForDrawnCanvases(report, 1, 60_000);
-			assert.ok(drawn >= 1, `${drawn} charts drew`);
+			// The page marks itself rendered once every section (and so every chart's canvas) is in the document.
+			const report = await findFrameWith(page, 'html[data-rendered="true"] canvas', 60_000);
+			const charts = await report.locator('canvas').count();
+			// A classification dataset gets at least the labels, lengths and tokens charts.
+			assert.ok(charts >= 3, `the report has ${charts} charts`);
+			const drawn = await waitForDrawnCanvases(report, charts, 60_000);
+			assert.equal(drawn, charts, `${drawn} of ${charts} charts drew`);
+			// The charts come after the summary and the findings by rule: bring the first into view for the screenshot.
+			await report.locator('canvas').first().scrollIntoViewIfNeeded();
 			await waitForFramePaint(report);
 		});
 		await runCommand(page, 'View: Close All Editors');
