@@ -27,8 +27,9 @@ let quietened = false;
 /**
  * Selects and initialises a backend. With `auto`: tfjs-node when it loads (an optional dependency, absent on most
  * machines), else wasm when a one-batch training step of the proxy model succeeds on it, else the plain-JS cpu backend.
+ * `start` initialises one backend and says why it cannot be used (tests pass a stand-in to see the order).
  */
-export async function selectBackend(choice: BackendChoice): Promise<BackendSelection> {
+export async function selectBackend(choice: BackendChoice, start: (name: BackendName) => Promise<string | undefined> = tryBackend): Promise<BackendSelection> {
 	if (!quietened) {
 		// Production mode silences tfjs's console advice ("install tfjs-node"), which would mix into CLI output.
 		tf.enableProdMode();
@@ -37,7 +38,7 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendSelec
 	const order: BackendName[] = choice === 'auto' ? ['node', 'wasm', 'cpu'] : [choice];
 	const skipped: BackendSelection['skipped'] = [];
 	for (const name of order) {
-		const problem = await tryBackend(name);
+		const problem = await start(name);
 		if (problem === undefined) {
 			return { name, skipped };
 		}
