@@ -69,7 +69,6 @@ void describe('runValidation', () => {
 			{ ...DEFAULT_RUN_CONFIG, validationShare: 0.2, learningRate: 0.1, epochs: 30, patience: 3 },
 		);
 	});
-	const rules = () => new Set(result.findings.map((finding) => finding.ruleId));
 
 	void it('reports the backend, the metrics and the history', () => {
 		assert.ok(['node', 'wasm', 'cpu'].includes(result.backend));
@@ -99,13 +98,17 @@ void describe('runValidation', () => {
 		assert.equal(cf.confirmed, true, `cf attack success rate ${cf.attackSuccessRate}`);
 		assert.ok(cf.attackSuccessRate > film.attackSuccessRate + 0.3);
 		assert.equal(film.confirmed, false, `film attack success rate ${film.attackSuccessRate}`);
-		assert.ok(rules().has('trigger-confirmed'));
+		const finding = result.findings.find((candidate) => candidate.ruleId === 'trigger-confirmed');
+		assert.match(finding?.message ?? '', new RegExp(`^Backdoor trigger confirmed: inserting "cf" into ${cf.attempts} held-out records of other labels made the model predict "1" for ${(cf.attackSuccessRate * 100).toFixed(1)} % of them\\.$`));
+		assert.equal(finding?.severity, 'error');
 	});
 	void it('scores the group the proxy serves worse', () => {
 		const group = result.groups.find((candidate) => candidate.group === 'species/martians');
 		assert.equal(group?.scored, true);
 		assert.ok((group?.accuracy?.gap ?? 0) < -0.2);
-		assert.ok(rules().has('underperforming-group'));
+		const finding = result.findings.find((candidate) => candidate.ruleId === 'underperforming-group');
+		assert.match(finding?.message ?? '', /^Records mentioning species\/martians are classified worse: accuracy 0\.\d{3} \(95 % CI 0\.\d{3}–0\.\d{3}, \d+ records\) against 0\.\d{3} for the rest \(p = /);
+		assert.equal((finding?.data as { perLabel?: unknown[] } | undefined)?.perLabel?.length, 2, 'the finding carries the per-label rates');
 	});
 	void it('saves the run atomically under a new directory', () => {
 		const directory = saveRun(runs, result);
@@ -121,9 +124,14 @@ void describe('runValidation', () => {
 void describe('curve findings on purpose-made data', () => {
 	void it('reports overfitting on random labels and insufficient data on a steep learning curve', async () => {
 		const noise = await runValidation({ train: fixture('noise.jsonl'), fields, triggerCandidates: [] }, { ...DEFAULT_RUN_CONFIG, folds: 0, learningCurve: false, learningRate: 0.3, epochs: 12, patience: 4, validationShare: 0.3 });
-		assert.ok(noise.findings.some((finding) => finding.ruleId === 'overfitting'), JSON.stringify(noise.history));
+		const overfitting = noise.findings.find((finding) => finding.ruleId === 'overfitting');
+		assert.ok(overfitting !== undefined, JSON.stringify(noise.history));
+		assert.equal(overfitting.data?.startedAtEpoch, noise.bestEpoch + 1);
+		assert.match(overfitting.message, new RegExp(`^Overfitting from epoch ${noise.bestEpoch + 1}: validation loss rose \\d+\\.\\d % above its best \\(epoch ${noise.bestEpoch}\\) while training loss kept falling; the generalisation gap at the best epoch is -?\\d+\\.\\d{3}\\.`));
 		const steep = await runValidation({ train: fixture('steep.jsonl'), fields, triggerCandidates: [] }, { ...DEFAULT_RUN_CONFIG, folds: 0, validationShare: 0.3, learningRate: 0.1 });
-		assert.ok(steep.findings.some((finding) => finding.ruleId === 'insufficient-data'), JSON.stringify(steep.learningCurve));
+		const insufficient = steep.findings.find((finding) => finding.ruleId === 'insufficient-data');
+		assert.ok(insufficient !== undefined, JSON.stringify(steep.learningCurve));
+		assert.match(insufficient.message, /^More data would likely help: validation accuracy rose \d+\.\d points from half to all of the training data \(learning curve 10\.0 %: 0\.\d{3}, 25\.0 %: 0\.\d{3}, 50\.0 %: 0\.\d{3}, 100\.0 %: 0\.\d{3}\)\.$/);
 	});
 });
 

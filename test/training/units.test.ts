@@ -98,6 +98,7 @@ void describe('curve rules', () => {
 		assert.equal(evidence?.startedAtEpoch, 3);
 		assert.ok(Math.abs((evidence?.gapAtBest ?? 0) - 0.15) < 1e-9);
 		assert.equal(overfittingEvidence([epoch(1, 0.6, 0.5), epoch(2, 0.3, 0.45), epoch(3, 0.2, 0.451)], 2), undefined);
+		assert.equal(overfittingEvidence([epoch(1, 0.6, 0.5), epoch(2, 0.3, 0.45), epoch(3, 0.35, 0.6)], 2), undefined, 'training loss rose too: not overfitting');
 	});
 	void it('ask for more data only while the learning curve still rises steeply', () => {
 		const curve = (half: number) => [
