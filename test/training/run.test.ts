@@ -116,6 +116,12 @@ void describe('runValidation', () => {
 		const saved = JSON.parse(readFileSync(path.join(directory, 'run.json'), 'utf8'));
 		assert.equal(saved.backend, result.backend);
 		assert.equal(saved.seed, result.seed);
+		assert.deepEqual(saved.config, result.config);
+		assert.deepEqual(saved.metrics, result.metrics);
+		const read = (name: string): unknown => JSON.parse(readFileSync(path.join(directory, name), 'utf8'));
+		assert.deepEqual(read('history.json'), result.history);
+		assert.deepEqual(read('findings.json'), result.findings);
+		assert.deepEqual(read('label-issues.json'), result.labelIssues);
 		assert.notEqual(saveRun(runs, result), directory, 'a second save never overwrites the first');
 		assert.equal(readdirSync(runs).filter((name) => name.startsWith('.partial')).length, 0);
 	});
