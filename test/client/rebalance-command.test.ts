@@ -20,6 +20,9 @@ after(() => rmSync(bundleDirectory, { recursive: true, force: true }));
 /** What the command did to the editor: dialogs shown and workspace edits applied. */
 interface Recorded {
 	quickPicks: string[];
+	/** The group axes offered, when the command asked for one. */
+	axesOffered: Array<string | undefined>;
+	requests: unknown[][];
 	confirmations: Array<{ message: string; modal: boolean; detail: string }>;
 	errors: string[];
 	edits: FakeWorkspaceEdit[];
@@ -29,6 +32,8 @@ interface Recorded {
 /** The answers the user gives, per test. */
 interface Script {
 	strategy?: string;
+	/** The group axis picked (undefined: by label alone). */
+	axis?: string;
 	share?: string;
 	confirm?: string;
 	applies: boolean;
@@ -70,9 +75,13 @@ const fakeVscode = {
 	WorkspaceEdit: FakeWorkspaceEdit,
 	window: {
 		activeTextEditor: undefined,
-		showQuickPick: async (items: ReadonlyArray<{ label: string; strategy: string }>) => {
-			recorded.quickPicks.push(...items.map((item) => item.strategy));
-			return items.find((item) => item.strategy === script.strategy);
+		showQuickPick: async (items: ReadonlyArray<{ label: string; strategy?: string; axis?: string }>) => {
+			if (items.some((item) => 'strategy' in item)) {
+				recorded.quickPicks.push(...items.map((item) => String(item.strategy)));
+				return items.find((item) => item.strategy === script.strategy);
+			}
+			recorded.axesOffered.push(...items.map((item) => item.axis));
+			return items.find((item) => item.axis === script.axis);
 		},
 		showInputBox: async () => script.share,
 		showInformationMessage: async (message: string, options: { modal?: boolean; detail?: string }) => {
@@ -126,11 +135,16 @@ async function loadCommands(): Promise<RebalanceCommands> {
 const uri = 'file:///tmp/tunelint-balance/reviews.jsonl';
 const lines = Array.from({ length: 100 }, (_, index) => JSON.stringify({ text: `review number ${index} of item ${index * 7}`, label: index < 80 ? 'pos' : 'neg' }));
 const text = `${lines.join('\n')}\n`;
+/** The open document the planner answers for. */
+let documentText = text;
 
 /** A client whose requests are answered by the server's planner, as the language server would. */
 const ctx = {
 	client: {
-		sendRequest: async (_type: unknown, params: { command: string; arguments: unknown[] }) => planBalanceCommand(params.command, params.arguments, { text }, defaultSettings()),
+		sendRequest: async (_type: unknown, params: { command: string; arguments: unknown[] }) => {
+			recorded.requests.push(params.arguments);
+			return planBalanceCommand(params.command, params.arguments, { text: documentText }, defaultSettings());
+		},
 	},
 };
 
@@ -140,14 +154,16 @@ void describe('the Rebalance Dataset and Split Train/Validation commands (client
 		commands = await loadCommands();
 	});
 	beforeEach(() => {
-		recorded = { quickPicks: [], confirmations: [], errors: [], edits: [], shown: [] };
+		recorded = { quickPicks: [], axesOffered: [], requests: [], confirmations: [], errors: [], edits: [], shown: [] };
 		script = { confirm: 'Create Files', applies: true };
+		documentText = text;
 	});
 
 	void it('previews the counts before and after and the copies, then creates the new file in one workspace edit', async () => {
 		script.strategy = 'over';
 		await commands.rebalance(ctx)(uri);
 		assert.deepEqual(recorded.quickPicks, ['under', 'over', 'reweigh']);
+		assert.deepEqual(recorded.axesOffered, [], 'only reweighing asks about groups');
 		const [confirmation] = recorded.confirmations;
 		assert.equal(confirmation.modal, true);
 		const preview = /^Before: pos 80, neg 20\nAfter: pos 80, neg 80\n60 copies will be appended \(lines ((?:\d+, ){10})…\)\./.exec(confirmation.detail);
@@ -179,6 +195,33 @@ void describe('the Rebalance Dataset and Split Train/Validation commands (client
 		assert.equal(recorded.edits[0].operations[0].uri, 'file:///tmp/tunelint-balance/reviews.weights.jsonl');
 		assert.match(recorded.errors[0], /could not create reviews\.weights\.jsonl .*Nothing was changed\./);
 		assert.deepEqual(recorded.shown, []);
+	});
+
+	void it('reweighs by label and the group the user picks (AIF360 Reweighing), into the weights sidecar', async () => {
+		// "pos" records mostly mention a woman, "neg" records mostly a man.
+		documentText = `${Array.from({ length: 20 }, (_, index) => JSON.stringify({ text: `note ${index} from a ${(index < 10 ? index < 8 : index < 12) ? 'woman' : 'man'} on item ${index * 7}`, label: index < 10 ? 'pos' : 'neg' })).join('\n')}\n`;
+		script.strategy = 'reweigh';
+		script.axis = 'gender';
+		await commands.rebalance(ctx)(uri);
+		assert.ok(recorded.axesOffered.includes(undefined) && recorded.axesOffered.includes('gender'), 'label alone, or label and an axis of the lexicon');
+		assert.deepEqual(recorded.requests.at(-1), [uri, 'reweigh', 1, 'gender']);
+		const [, insert] = recorded.edits[0].operations;
+		assert.equal(insert.kind === 'insert' && insert.uri, 'file:///tmp/tunelint-balance/reviews.weights.jsonl');
+		const weights = insert.kind === 'insert' ? insert.text.trimEnd().split('\n').map((line) => JSON.parse(line) as { label: string; group?: string; weight: number }) : [];
+		// P(pos) = 0.5, P(female) = 0.5, P(pos, female) = 0.4: w = 0.625; P(pos, male) = 0.1: w = 2.5.
+		assert.deepEqual(weights[0], { line: 1, label: 'pos', group: 'female', weight: 0.625 });
+		assert.deepEqual(weights[8], { line: 9, label: 'pos', group: 'male', weight: 2.5 });
+	});
+
+	void it('stratifies a split by label and the group the user picks', async () => {
+		documentText = `${Array.from({ length: 40 }, (_, index) => JSON.stringify({ text: `note ${index} from a ${index % 2 === 0 ? 'woman' : 'man'} on item ${index * 7}`, label: index < 20 ? 'ok' : 'bad' })).join('\n')}\n`;
+		script.share = '0.5';
+		script.axis = 'gender';
+		await commands.splitDataset(ctx)(uri);
+		assert.deepEqual(recorded.requests.at(-1), [uri, 0.5, 1, 'gender']);
+		assert.match(recorded.confirmations[0].detail, /^20 lines for training, 20 for validation, stratified by label and gender group;/);
+		const planned = planBalanceCommand('tunelint.server.planSplit', [uri, 0.5, 1, 'gender'], { text: documentText }, defaultSettings()) as { strata: Record<string, unknown> };
+		assert.deepEqual(Object.keys(planned.strata).sort(), ['bad / female', 'bad / male', 'ok / female', 'ok / male']);
 	});
 
 	void it('splits into two new files created by one workspace edit, neither overwriting', async () => {

@@ -123,5 +123,6 @@ void describe('rebalance and split from the editor (LSP)', () => {
 
 	void it('refuses a bad strategy with a clear message', async () => {
 		await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_REBALANCE_COMMAND, arguments: [uri, 'sideways', 1] }), /Unknown rebalance strategy "sideways"/);
+		await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_SPLIT_COMMAND, arguments: [uri, 0.2, 1, 'zodiac'] }), /Unknown group axis "zodiac"; the lexicon has .*gender/);
 	});
 });

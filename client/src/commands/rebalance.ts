@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
-import { PLAN_REBALANCE_COMMAND, PLAN_SPLIT_COMMAND, type PlannedFile, type RebalancePreview, type SplitPreview } from '../../../server/src/protocol/balance';
+import { PLAN_REBALANCE_COMMAND, PLAN_SPLIT_COMMAND, type GroupChoice, type PlannedFile, type RebalancePreview, type SplitPreview } from '../../../server/src/protocol/balance';
 import type { CtxInit } from '../ctx';
 import { errorMessage } from '../ctx';
 
@@ -25,9 +25,21 @@ export function rebalance(ctx: CtxInit): (uri?: unknown) => Promise<void> {
 		if (choice === undefined) {
 			return;
 		}
-		const preview = await plan<RebalancePreview>(ctx, PLAN_REBALANCE_COMMAND, [target.toString(), choice.strategy, 1]);
+		let preview = await plan<RebalancePreview>(ctx, PLAN_REBALANCE_COMMAND, [target.toString(), choice.strategy, 1]);
 		if (preview === undefined) {
 			return;
+		}
+		if (choice.strategy === 'reweigh') {
+			const axis = await chooseGroupAxis(preview, 'Reweigh by label alone, or by label and demographic group (AIF360 Reweighing)?');
+			if (axis === CANCELLED) {
+				return;
+			}
+			if (axis !== undefined) {
+				preview = await plan<RebalancePreview>(ctx, PLAN_REBALANCE_COMMAND, [target.toString(), choice.strategy, 1, axis]);
+				if (preview === undefined) {
+					return;
+				}
+			}
 		}
 		const copies = preview.copies.length > 0 ? `\n${preview.copies.length} copies will be appended (lines ${preview.copies.slice(0, 10).join(', ')}${preview.copies.length > 10 ? ', …' : ''}).` : '';
 		const detail = `Before: ${counts(preview.before)}\nAfter: ${counts(preview.after)}${copies}\n\nWrites ${names(preview.files)}; the original file is not changed.`;
@@ -45,13 +57,40 @@ export function splitDataset(ctx: CtxInit): (uri?: unknown) => Promise<void> {
 		if (answer === undefined) {
 			return;
 		}
-		const preview = await plan<SplitPreview>(ctx, PLAN_SPLIT_COMMAND, [target.toString(), Number(answer), 1]);
+		let preview = await plan<SplitPreview>(ctx, PLAN_SPLIT_COMMAND, [target.toString(), Number(answer), 1]);
 		if (preview === undefined) {
 			return;
 		}
-		const detail = `${preview.trainRecords} lines for training, ${preview.validationRecords} for validation, stratified by label; exact duplicates stay on one side.\n\nWrites ${names(preview.files)}; the original file is not changed.`;
+		const axis = await chooseGroupAxis(preview, 'Stratify by label alone, or by label and demographic group?');
+		if (axis === CANCELLED) {
+			return;
+		}
+		if (axis !== undefined) {
+			preview = await plan<SplitPreview>(ctx, PLAN_SPLIT_COMMAND, [target.toString(), Number(answer), 1, axis]);
+			if (preview === undefined) {
+				return;
+			}
+		}
+		const strata = preview.groupAxis === undefined ? 'label' : `label and ${preview.groupAxis} group`;
+		const detail = `${preview.trainRecords} lines for training, ${preview.validationRecords} for validation, stratified by ${strata}; exact duplicates stay on one side.\n\nWrites ${names(preview.files)}; the original file is not changed.`;
 		await confirmAndCreate('Split the dataset?', detail, preview.files);
 	};
+}
+
+/** The user's answer when they dismiss the group question: the command stops. */
+const CANCELLED = Symbol('cancelled');
+
+/** Asks for a group axis of the lexicon (or none); undefined means by label alone. */
+async function chooseGroupAxis(choice: GroupChoice, placeHolder: string): Promise<string | undefined | typeof CANCELLED> {
+	if (choice.groupAxes.length === 0) {
+		return undefined;
+	}
+	const items = [
+		{ label: 'By label alone', axis: undefined },
+		...choice.groupAxes.map((axis) => ({ label: `By label and ${axis}`, description: `the ${axis} group a record mentions`, axis })),
+	];
+	const picked = await vscode.window.showQuickPick(items, { title: 'Tunelint: groups', placeHolder });
+	return picked === undefined ? CANCELLED : picked.axis;
 }
 
 async function plan<T>(ctx: CtxInit, command: string, args: unknown[]): Promise<T | undefined> {

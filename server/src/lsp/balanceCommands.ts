@@ -3,6 +3,7 @@ import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { collectLines } from '../core/balance/collect';
 import { planRebalance, type RebalanceStrategy } from '../core/balance/rebalance';
 import { planSplit } from '../core/balance/split';
+import { fairnessLexicon } from '../core/fairness/settings';
 import { splitLines, type Settings } from '../core';
 import { PLAN_REBALANCE_COMMAND, PLAN_SPLIT_COMMAND, type RebalancePreview, type SplitPreview } from '../protocol/balance';
 
@@ -20,21 +21,29 @@ export function planBalanceCommand(command: string, args: readonly unknown[], do
 	const eol = document.text.includes('\r\n') ? '\r\n' : '\n';
 	const lines = splitLines(document.text).map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 	const join = (selected: readonly number[]): string => (selected.length === 0 ? '' : `${selected.map((line) => lines[line]).join(eol)}${eol}`);
+	// The axes of the lexicon the fairness rules use, so the client can offer reweighing and stratifying by group.
+	const groupAxes = fairnessLexicon(settings).lexicon.axes.map((axis) => axis.id);
+	const groupAxis = args[3] === undefined || args[3] === null ? undefined : String(args[3]);
+	if (groupAxis !== undefined && !groupAxes.includes(groupAxis)) {
+		throw new ResponseError(LSPErrorCodes.RequestFailed, `Unknown group axis "${groupAxis}"; the lexicon has ${groupAxes.join(', ')}.`);
+	}
 	if (command === PLAN_REBALANCE_COMMAND) {
 		const strategy = String(args[1] ?? 'under') as RebalanceStrategy;
 		if (!['under', 'over', 'reweigh'].includes(strategy)) {
 			throw new ResponseError(LSPErrorCodes.RequestFailed, `Unknown rebalance strategy "${strategy}".`);
 		}
-		const labelled = collectLines(lines, settings).filter((line) => line.label !== undefined);
+		const labelled = collectLines(lines, settings, groupAxis).filter((line) => line.label !== undefined);
 		if (labelled.length === 0) {
 			throw new ResponseError(LSPErrorCodes.RequestFailed, 'This file has no labelled records (classification labels, KTO booleans, or a small set of answers) to rebalance.');
 		}
-		const plan = planRebalance(labelled.map((line) => ({ line: line.line, label: line.label ?? '' })), strategy, Number(args[2] ?? 1));
+		const plan = planRebalance(labelled.map((line) => ({ line: line.line, label: line.label ?? '', group: line.group })), strategy, Number(args[2] ?? 1));
 		const content = strategy === 'reweigh'
-			? (plan.weights ?? []).map((weight) => `${JSON.stringify({ line: weight.line + 1, label: weight.label, weight: Number(weight.weight.toFixed(6)) })}\n`).join('')
+			? (plan.weights ?? []).map((weight) => `${JSON.stringify({ line: weight.line + 1, label: weight.label, ...(weight.group === undefined ? {} : { group: weight.group }), weight: Number(weight.weight.toFixed(6)) })}\n`).join('')
 			: join(plan.lines);
 		return {
 			strategy,
+			groupAxes,
+			...(groupAxis === undefined ? {} : { groupAxis }),
 			before: plan.before,
 			after: plan.after,
 			copies: plan.copies.map((line) => line + 1),
@@ -46,9 +55,12 @@ export function planBalanceCommand(command: string, args: readonly unknown[], do
 		if (!(share > 0 && share < 1)) {
 			throw new ResponseError(LSPErrorCodes.RequestFailed, `The validation share must be between 0 and 1, got ${String(args[1])}.`);
 		}
-		const collected = collectLines(lines, settings);
-		const plan = planSplit(collected.map((line) => ({ line: line.line, stratum: line.label ?? '', duplicateKey: line.duplicateKey })), share, Number(args[2] ?? 1));
+		const collected = collectLines(lines, settings, groupAxis);
+		const stratum = (label = '', group?: string): string => (group === undefined ? label : `${label} / ${group}`);
+		const plan = planSplit(collected.map((line) => ({ line: line.line, stratum: stratum(line.label, line.group), duplicateKey: line.duplicateKey })), share, Number(args[2] ?? 1));
 		return {
+			groupAxes,
+			...(groupAxis === undefined ? {} : { groupAxis }),
 			trainRecords: plan.train.length,
 			validationRecords: plan.validation.length,
 			strata: plan.strata,

@@ -3,10 +3,13 @@
  * preview, and applies the returned files as one undoable WorkspaceEdit that creates new files next to the dataset.
  */
 
-/** Arguments: [uri: string, strategy: 'under' | 'over' | 'reweigh', seed: number]. Returns RebalancePreview. */
+/**
+ * Arguments: [uri: string, strategy: 'under' | 'over' | 'reweigh', seed: number, groupAxis?: string]. With a group
+ * axis, reweighing uses AIF360's Reweighing by label and the group mentioned on that axis. Returns RebalancePreview.
+ */
 export const PLAN_REBALANCE_COMMAND = 'tunelint.server.planRebalance';
 
-/** Arguments: [uri: string, validationShare: number, seed: number]. Returns SplitPreview. */
+/** Arguments: [uri: string, validationShare: number, seed: number, groupAxis?: string] (strata: label, or label and group). Returns SplitPreview. */
 export const PLAN_SPLIT_COMMAND = 'tunelint.server.planSplit';
 
 /** A file the client should create, with its full content. */
@@ -15,7 +18,13 @@ export interface PlannedFile {
 	content: string;
 }
 
-export interface RebalancePreview {
+/** The group axes a plan can use (those of the fairness lexicon), and the one it used. */
+export interface GroupChoice {
+	groupAxes: string[];
+	groupAxis?: string;
+}
+
+export interface RebalancePreview extends GroupChoice {
 	strategy: string;
 	before: Record<string, number>;
 	after: Record<string, number>;
@@ -24,7 +33,7 @@ export interface RebalancePreview {
 	files: PlannedFile[];
 }
 
-export interface SplitPreview {
+export interface SplitPreview extends GroupChoice {
 	trainRecords: number;
 	validationRecords: number;
 	strata: Record<string, { train: number; validation: number }>;
