@@ -2,7 +2,7 @@
  * The words shown in the Tunelint language status item and after a lint from disk. Pure, so the wording is the
  * same everywhere and can be checked without VS Code.
  */
-import type { StatusParams } from '../../server/src/protocol/messages';
+import type { AnswerDistribution, StatusParams } from '../../server/src/protocol/messages';
 
 /** What the language status item shows for one linted document. */
 export interface StatusDescription {
@@ -17,7 +17,8 @@ export interface StatusDescription {
 /** Describes a status notification for the language status item. */
 export function describeStatus(status: StatusParams): StatusDescription {
 	const labels = status.labels === undefined ? '' : ` · labels: ${formatLabels(status.labels)}`;
-	const detail = `${formatProblems(status.problems)} · ${formatDuration(status.durationMs)}${labels}`;
+	const answers = status.answers === undefined ? '' : ` · ${formatAnswers(status.answers)}`;
+	const detail = `${formatProblems(status.problems)} · ${formatDuration(status.durationMs)}${labels}${answers}`;
 	return {
 		text: `${formatCount(status.records, 'record')} · ${status.format ?? 'unknown format'}`,
 		detail: status.truncated ? `${detail} · list truncated at tunelint.maxProblems` : detail,
@@ -46,6 +47,17 @@ export function formatLabels(labels: Record<string, number>): string {
 	const shown = entries.slice(0, SHOWN_LABELS).map(describe);
 	const hidden = entries.length - SHOWN_LABELS;
 	return hidden > 0 ? `${shown.join(', ')} and ${hidden} more` : shown.join(', ');
+}
+
+/**
+ * Generative answers in place of labels: `answers: median 212 characters (10–90%: 40–800), first words: sure 75%,
+ * well 25%`; the shares are of all answers.
+ */
+export function formatAnswers(answers: AnswerDistribution): string {
+	const words = Object.entries(answers.firstWords).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+		.map(([word, count]) => `${word} ${answers.count === 0 ? 0 : Math.round((100 * count) / answers.count)}%`);
+	const { p10, median, p90 } = answers.length;
+	return `answers: median ${median.toLocaleString('en-US')} characters (10–90%: ${p10.toLocaleString('en-US')}–${p90.toLocaleString('en-US')})${words.length > 0 ? `, first words: ${words.join(', ')}` : ''}`;
 }
 
 /** `2 errors, 1 warning` or `no problems`; info findings are counted too. */
@@ -93,6 +105,18 @@ export function isStatusParams(value: unknown): value is StatusParams {
 		&& typeof problems.error === 'number' && typeof problems.warning === 'number' && typeof problems.info === 'number'
 		&& typeof candidate.truncated === 'boolean'
 		&& typeof candidate.durationMs === 'number'
-		&& (candidate.labels === undefined || (typeof candidate.labels === 'object' && candidate.labels !== null
-			&& Object.values(candidate.labels).every((count) => typeof count === 'number')));
+		&& (candidate.labels === undefined || isCounts(candidate.labels))
+		&& (candidate.answers === undefined || isAnswers(candidate.answers));
+}
+
+function isCounts(value: unknown): value is Record<string, number> {
+	return typeof value === 'object' && value !== null && Object.values(value).every((count) => typeof count === 'number');
+}
+
+function isAnswers(value: unknown): value is AnswerDistribution {
+	const answers = value as Partial<AnswerDistribution> | null;
+	const length = answers?.length as Partial<AnswerDistribution['length']> | null | undefined;
+	return typeof answers === 'object' && answers !== null && typeof answers.count === 'number'
+		&& typeof length?.p10 === 'number' && typeof length.median === 'number' && typeof length.p90 === 'number'
+		&& isCounts(answers.firstWords);
 }

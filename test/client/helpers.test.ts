@@ -166,6 +166,13 @@ void describe('status text', () => {
 		assert.equal(description.detail, '2 errors, 1 warning · 850 ms · labels: positive 52 (51%), negative 50 (49%)');
 	});
 
+	void it('shows the answers\' length and first words of generative data in place of labels', () => {
+		const description = statusText.describeStatus(status({ answers: { count: 40, length: { p10: 51, median: 1053, p90: 2056 }, firstWords: { sure: 30, well: 10 } } }));
+		assert.equal(description.detail, '2 errors, 1 warning · 850 ms · answers: median 1,053 characters (10–90%: 51–2,056), first words: sure 75%, well 25%');
+		assert.ok(statusText.isStatusParams(status({ answers: { count: 1, length: { p10: 1, median: 1, p90: 1 }, firstWords: {} } })));
+		assert.ok(!statusText.isStatusParams({ ...status(), answers: { count: 1, length: { median: 1 }, firstWords: {} } }));
+	});
+
 	void it('names six labels and sums up the rest', () => {
 		const labels = Object.fromEntries(Array.from({ length: 9 }, (_, index) => [`class${index}`, 10 + index]));
 		assert.match(statusText.formatLabels(labels), /^class8 18 \(\d+%\), .*class3 13 \(\d+%\) and 3 more$/);

@@ -121,6 +121,20 @@ void describe('rebalance and split from the editor (LSP)', () => {
 		assert.deepEqual(statuses.find((status) => status.uri === balancedUri)?.labels, { pos: 20, neg: 20, neutral: 20 });
 	});
 
+	void it('shows the answers\' length and first words of a generative file in the status, instead of labels', async () => {
+		const generativeUri = 'file:///tmp/tunelint-balance/generative.jsonl';
+		const statuses: StatusParams[] = [];
+		client.connection.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => {
+			statuses.push(status);
+		});
+		await open(client, generativeUri, readFileSync(path.join(FIXTURES, 'label-imbalance', 'generative.jsonl'), 'utf8'));
+		await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: generativeUri } });
+		await waitFor(() => statuses.some((status) => status.uri === generativeUri));
+		const status = statuses.find((item) => item.uri === generativeUri);
+		assert.equal(status?.labels, undefined);
+		assert.deepEqual(status?.answers, { count: 40, length: { p10: 51, median: 53, p90: 56 }, firstWords: { sure: 30, well: 10 } });
+	});
+
 	void it('refuses a bad strategy with a clear message', async () => {
 		await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_REBALANCE_COMMAND, arguments: [uri, 'sideways', 1] }), /Unknown rebalance strategy "sideways"/);
 		await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_SPLIT_COMMAND, arguments: [uri, 0.2, 1, 'zodiac'] }), /Unknown group axis "zodiac"; the lexicon has .*gender/);

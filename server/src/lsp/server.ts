@@ -4,7 +4,7 @@ import { URI } from 'vscode-uri';
 import { LintCancelled, lintLines, splitLines, type CancellationSignal, type LintResult } from '../core';
 import { ProvenanceService } from '../provenance/lsp';
 import { SplitLeakageService } from './leakage';
-import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type ClientSettings, type StatusParams } from '../protocol/messages';
+import { LINT_FILE_ON_DISK_COMMAND, STATUS_NOTIFICATION, type AnswerDistribution, type ClientSettings, type StatusParams } from '../protocol/messages';
 import { promises as fs } from 'node:fs';
 import { BALANCE_COMMANDS, planBalanceCommand } from './balanceCommands';
 import { DEDUP_COMMANDS, planDedupCommand } from './dedupCommands';
@@ -285,8 +285,16 @@ async function lintFileOnDisk(connection: Connection, uri: string, { settings }:
 
 function statusOf(uri: string, result: LintResult, durationMs: number): StatusParams {
 	const status: StatusParams = { uri, records: result.recordCount, format: result.format ?? null, problems: result.counts, truncated: result.truncated, durationMs: Math.round(durationMs) };
-	const distribution = result.facts['label-imbalance']?.distribution;
-	return isLabelCounts(distribution) ? { ...status, labels: distribution } : status;
+	const { distribution, answers } = result.facts['label-imbalance'] ?? {};
+	if (isLabelCounts(distribution)) {
+		return { ...status, labels: distribution };
+	}
+	return isAnswerDistribution(answers) ? { ...status, answers } : status;
+}
+
+function isAnswerDistribution(value: unknown): value is AnswerDistribution {
+	const answers = value as Partial<AnswerDistribution> | undefined;
+	return typeof answers?.count === 'number' && typeof answers.length?.median === 'number' && isLabelCounts(answers.firstWords);
 }
 
 function isLabelCounts(value: unknown): value is Record<string, number> {

@@ -32,6 +32,17 @@ export interface StatusParams {
 	durationMs: number;
 	/** Records per label when the file is classification-like (shown even when the labels are balanced). */
 	labels?: Record<string, number>;
+	/** When the final answers are free text (generative data): their length and first words instead of labels. */
+	answers?: AnswerDistribution;
+}
+
+/** The answers of generative data as the balance rules measure them. */
+export interface AnswerDistribution {
+	count: number;
+	/** Answer length in characters: 10th percentile, median, 90th percentile. */
+	length: { p10: number; median: number; p90: number };
+	/** The most frequent first words (lower case), with the number of answers each opens. */
+	firstWords: Record<string, number>;
 }
 
 /**

@@ -8,8 +8,8 @@ const DISTINCT_CAP = 1000;
 /**
  * A skewed label distribution: a fine-tune learns the skew. A warning when the largest class is at least `ratio`
  * (default 3) times the smallest, an error when cleanlab's rule holds (the rarest class below 0.1 × 1/K of the
- * records). For generative data (many distinct answers) the first word of the answers is measured instead: a
- * dataset whose answers mostly open the same way teaches that opening.
+ * records). For generative data (many distinct answers) the answers' length and first word are measured instead
+ * (shown by the status item): a dataset whose answers mostly open the same way teaches that opening.
  */
 export const labelImbalance: FileRule = {
 	kind: 'file',
@@ -22,11 +22,14 @@ export const labelImbalance: FileRule = {
 		const openingShare = options.number('openingShare', 0.5);
 		const labels = new LabelCounter(DISTINCT_CAP);
 		const openings = new LabelCounter(DISTINCT_CAP * 10);
+		// Answers per length in characters: as many entries as distinct lengths, however long the file.
+		const lengths = new Map<number, number>();
 		const take = (value: LabelValue | undefined): void => {
 			if (value === undefined) {
 				return;
 			}
 			labels.add(value.label);
+			lengths.set(value.label.length, (lengths.get(value.label.length) ?? 0) + 1);
 			if (value.opening !== undefined) {
 				openings.add(value.opening);
 			}
@@ -64,21 +67,50 @@ export const labelImbalance: FileRule = {
 				const total = openings.total;
 				const [word, count] = [...openings.counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
 				if (total >= 20 && count / total >= openingShare) {
+					const length = lengthQuantiles(lengths);
 					return [{
-						message: `${((100 * count) / total).toFixed(0)}% of the answers open with "${word}": the model will learn that opening. First words: ${describeDistribution(openings.counts, 5)}.`,
+						message: `${((100 * count) / total).toFixed(0)}% of the answers open with "${word}": the model will learn that opening. First words: ${describeDistribution(openings.counts, 5)}. Answer length: median ${length.median} characters (10–90%: ${length.p10}–${length.p90}).`,
 						severity: 'info',
-						data: { generative: true, firstWord: word, share: count / total, answers: total },
+						data: { generative: true, firstWord: word, share: count / total, answers: total, answerLength: length },
 					}];
 				}
 				return [];
 			},
 			facts(summary) {
-				const classification = labels.total > 0 && !labels.overflowed && isClassificationLike(summary.format, labels.counts.size, labels.total);
-				return classification ? { distribution: Object.fromEntries(labels.counts) } : undefined;
+				if (labels.total === 0) {
+					return undefined;
+				}
+				if (!labels.overflowed && isClassificationLike(summary.format, labels.counts.size, labels.total)) {
+					return { distribution: Object.fromEntries(labels.counts) };
+				}
+				// Generative data: the answers' length and most frequent first words take the place of the labels.
+				const firstWords = [...openings.counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, SHOWN_FIRST_WORDS);
+				return { answers: { count: [...lengths.values()].reduce((sum, n) => sum + n, 0), length: lengthQuantiles(lengths), firstWords: Object.fromEntries(firstWords) } };
 			},
 		};
 	},
 };
+
+/** How many of the most frequent first words of generative answers are kept as a fact. */
+const SHOWN_FIRST_WORDS = 5;
+
+/** The 10th percentile, median and 90th percentile of answer lengths counted per length (nearest rank). */
+function lengthQuantiles(lengths: ReadonlyMap<number, number>): { p10: number; median: number; p90: number } {
+	const sorted = [...lengths.entries()].sort((a, b) => a[0] - b[0]);
+	const total = sorted.reduce((sum, [, count]) => sum + count, 0);
+	const rank = (share: number): number => {
+		const wanted = Math.max(1, Math.ceil(share * total));
+		let seen = 0;
+		for (const [length, count] of sorted) {
+			seen += count;
+			if (seen >= wanted) {
+				return length;
+			}
+		}
+		return sorted[sorted.length - 1]?.[0] ?? 0;
+	};
+	return { p10: rank(0.1), median: rank(0.5), p90: rank(0.9) };
+}
 
 /** What the rule counts of one line: its label (or answer) and the answer's first word. */
 interface LabelValue {
