@@ -95,7 +95,12 @@ void describe('balance on the real datasets', { skip: SKIP_WITHOUT_DATASETS }, (
 		const result = await lintText(readFileSync(path.join(SHARED_DATASETS ?? '', 'preference/hh_rlhf_harmless_base_test.prompt_chosen_rejected.jsonl'), 'utf8'), settings);
 		const [finding] = result.findings;
 		assert.equal(finding.ruleId, 'preference-length-bias');
-		assert.ok(Math.abs(Number(finding.data?.chosenLongerShare) - 1023 / 2301) < 1e-9);
+		assert.ok(Math.abs(Number(finding.data?.chosenLongerShare) - 1023 / 2301) < 1e-9, '44.5% of the 2,301 pairs of unequal length');
+		// The mean lengths are over all 2,312 pairs, the 11 of equal length included.
+		const pairs = readFileSync(path.join(SHARED_DATASETS ?? '', 'preference/hh_rlhf_harmless_base_test.prompt_chosen_rejected.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { chosen: string; rejected: string });
+		assert.equal(pairs.length, 2312);
+		assert.ok(Math.abs(Number(finding.data?.meanChosenChars) - pairs.reduce((sum, pair) => sum + pair.chosen.length, 0) / 2312) < 1e-9);
+		assert.ok(Math.abs(Number(finding.data?.meanRejectedChars) - pairs.reduce((sum, pair) => sum + pair.rejected.length, 0) / 2312) < 1e-9);
 		assert.deepEqual(await balanceFindings('preference/hh_rlhf_harmless_base_test.prompt_chosen_rejected.jsonl'), []);
 	});
 });

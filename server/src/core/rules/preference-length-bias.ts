@@ -19,6 +19,8 @@ export const preferenceLengthBias: FileRule = {
 		let shorter = 0;
 		let chosenChars = 0;
 		let rejectedChars = 0;
+		// Every pair counts in the mean lengths, ties included; only the share leaves ties out.
+		let measured = 0;
 		return {
 			add(entry) {
 				const content = entry.content();
@@ -29,6 +31,7 @@ export const preferenceLengthBias: FileRule = {
 				const rejected = content.rejected.length;
 				chosenChars += chosen;
 				rejectedChars += rejected;
+				measured++;
 				if (chosen > rejected) {
 					longer++;
 				} else if (chosen < rejected) {
@@ -47,8 +50,8 @@ export const preferenceLengthBias: FileRule = {
 				}
 				const direction = share > 0.5 ? 'longer' : 'shorter';
 				return [{
-					message: `The chosen answer is ${direction} than the rejected one in ${(100 * Math.max(share, 1 - share)).toFixed(1)}% of ${pairs.toLocaleString('en-US')} pairs (binomial p = ${pValue.toExponential(1)}): a reward model learns length, not preference. Mean length: chosen ${Math.round(chosenChars / pairs)}, rejected ${Math.round(rejectedChars / pairs)} characters.`,
-					data: { pairs, chosenLongerShare: share, pValue, meanChosenChars: chosenChars / pairs, meanRejectedChars: rejectedChars / pairs, margin },
+					message: `The chosen answer is ${direction} than the rejected one in ${(100 * Math.max(share, 1 - share)).toFixed(1)}% of ${pairs.toLocaleString('en-US')} pairs (binomial p = ${pValue.toExponential(1)}): a reward model learns length, not preference. Mean length: chosen ${Math.round(chosenChars / measured)}, rejected ${Math.round(rejectedChars / measured)} characters.`,
+					data: { pairs, chosenLongerShare: share, pValue, meanChosenChars: chosenChars / measured, meanRejectedChars: rejectedChars / measured, margin },
 				}];
 			},
 		};
