@@ -5,7 +5,7 @@
  * dataset. The real editor is exercised by the e2e suite; this test pins what the command asks the editor to do.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -157,6 +157,13 @@ void describe('the Rebalance Dataset and Split Train/Validation commands (client
 		recorded = { quickPicks: [], axesOffered: [], requests: [], confirmations: [], errors: [], edits: [], shown: [] };
 		script = { confirm: 'Create Files', applies: true };
 		documentText = text;
+	});
+
+	void it('are named "Tunelint: Rebalance Dataset" and "Tunelint: Split Train/Validation" in the command palette', () => {
+		const manifest = JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string; title: string; category: string }> } };
+		const named = (id: string): string | undefined => manifest.contributes.commands.filter((command) => command.command === id).map((command) => `${command.category}: ${command.title}`)[0];
+		assert.equal(named('tunelint.rebalance'), 'Tunelint: Rebalance Dataset');
+		assert.equal(named('tunelint.split'), 'Tunelint: Split Train/Validation');
 	});
 
 	void it('previews the counts before and after and the copies, then creates the new file in one workspace edit', async () => {
