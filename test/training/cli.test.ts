@@ -87,10 +87,12 @@ void describe('tunelint train', { skip: existsSync(CLI) ? false : 'server/out/cl
 		assert.equal(readdirSync(out)[0], path.basename(result.runDirectory));
 	});
 
-	void it('prints a readable result and per-epoch progress by default (--format text)', async () => {
-		const out = path.join(work, 'text');
-		const run = await train([SENTIMENT, '--folds', '0', '--no-learning-curve', '--epochs', '2', '--out', out]);
+	void it('prints a readable result and per-epoch progress by default (--format text), saving under .tunelint/runs', async () => {
+		const run = await train([SENTIMENT, '--folds', '0', '--no-learning-curve', '--epochs', '2']);
 		assert.ok(run.code === 0 || run.code === 1, run.stderr);
+		const runs = path.join(work, '.tunelint', 'runs');
+		assert.equal(readdirSync(runs).length, 1, 'the run is saved under .tunelint/runs of the working directory');
+		assert.ok(run.stdout.trimEnd().endsWith(`run saved in ${path.join(runs, readdirSync(runs)[0])}`), run.stdout);
 		assert.match(run.stdout, /^.*sentiment\.jsonl: \d+ training records, \d+ validation records, labels "0", "1"\nbackend (node|wasm|cpu), seed 42, best epoch \d of \d/);
 		assert.match(run.stdout, /\nvalidation: loss \d\.\d{4}, accuracy \d\.\d{4}, macro F1 \d\.\d{4}\n/);
 		assert.match(run.stderr, /^ {2}train epoch 1: loss \d\.\d{4}, acc \d\.\d{4}, val_loss \d\.\d{4}, val_acc \d\.\d{4} \(\d+\.\d s\)$/m);

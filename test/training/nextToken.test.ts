@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 
 import { selectBackend } from '../../server/src/training/backend';
+import { answersNeedMoreData } from '../../server/src/training/curves';
 import { readTrainingInput, TrainingInputError } from '../../server/src/training/examples';
 import { buildVocabulary, ContextFeatures, END_ID, sampledPositions, scoredPositions, UNKNOWN_ID } from '../../server/src/training/nextTokenData';
 import { NextTokenModel } from '../../server/src/training/nextTokenModel';
@@ -108,6 +109,11 @@ void describe('runValidation on free-text answers', () => {
 		assert.ok(result.history[result.history.length - 1].loss < result.history[0].loss, 'training loss falls');
 		assert.deepEqual(result.learningCurve.map((point) => point.share), [0.1, 0.25, 0.5, 1]);
 		assert.ok(result.learningCurve[3].loss < result.learningCurve[0].loss, 'more data, lower validation loss');
+		const insufficient = result.findings.find((finding) => finding.ruleId === 'insufficient-data');
+		assert.equal(insufficient !== undefined, answersNeedMoreData(result.learningCurve), JSON.stringify(result.learningCurve));
+		if (insufficient !== undefined) {
+			assert.match(insufficient.message, /^More data would likely help: from half to all of the training data, the next-token proxy's validation loss fell -?\d+\.\d % and its token accuracy rose -?\d+\.\d points/);
+		}
 	});
 	void it('flags the planted gibberish answers, and only them, by their out-of-fold answer loss', () => {
 		const flagged = (result.answerOutliers ?? []).map((outlier) => outlier.line);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { findLabelIssues } from '../../server/src/training/confidentLearning';
-import { DEFAULT_CURVE_OPTIONS, needsMoreData, overfittingEvidence } from '../../server/src/training/curves';
+import { answersNeedMoreData, DEFAULT_CURVE_OPTIONS, needsMoreData, overfittingEvidence } from '../../server/src/training/curves';
 import { FeatureSpace, tokenize } from '../../server/src/training/features';
 import { labelIssueFinding } from '../../server/src/training/findings';
 import { groupMetrics, type Rate } from '../../server/src/training/groups';
@@ -107,6 +107,15 @@ void describe('curve rules', () => {
 		];
 		assert.equal(needsMoreData(curve(0.7), DEFAULT_CURVE_OPTIONS), true);
 		assert.equal(needsMoreData(curve(0.795), DEFAULT_CURVE_OPTIONS), false);
+	});
+	void it('ask for more answers while the next-token proxy\'s loss still falls (or its token accuracy rises) from half to all', () => {
+		const curve = (halfLoss: number, halfAccuracy: number) => [
+			{ share: 0.5, records: 50, accuracy: halfAccuracy, loss: halfLoss },
+			{ share: 1, records: 100, accuracy: 0.2, loss: 5 },
+		];
+		assert.equal(answersNeedMoreData(curve(5.2, 0.2)), true, 'loss fell 3.8 %');
+		assert.equal(answersNeedMoreData(curve(5.1, 0.185)), true, 'token accuracy rose 1.5 points');
+		assert.equal(answersNeedMoreData(curve(5.1, 0.195)), false, 'loss fell 2 %, accuracy rose half a point');
 	});
 });
 
