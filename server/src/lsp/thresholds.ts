@@ -16,7 +16,7 @@ export interface RuleThreshold {
 export const RULE_THRESHOLDS: Readonly<Record<string, readonly RuleThreshold[]>> = {
 	'duplicate-near': [{ option: 'threshold', defaultValue: 0.8, meaning: 'Jaccard similarity at which two records are near duplicates' }],
 	'duplicate-exact': [{ option: 'compare', defaultValue: 'whole', meaning: 'what is compared: whole, prompt or answer' }],
-	'label-imbalance': [{ option: 'ratio', defaultValue: 3, meaning: 'largest to smallest class ratio that is reported' }],
+	'label-imbalance': [{ option: 'ratio', defaultValue: 3, meaning: 'largest to smallest class ratio that is reported' }, { option: 'cleanlab', defaultValue: 0.1, meaning: 'an error below this fraction of the uniform share 1/K' }],
 	'label-rare-class': [{ option: 'minimum', defaultValue: 10, meaning: 'records a class needs' }],
 	'outlier-length': [{ option: 'iqrMultiplier', defaultValue: 2, meaning: 'length fence: Q3 + k × IQR' }],
 	'outlier-text': [{ option: 'iqrMultiplier', defaultValue: 2, meaning: 'surprise fence: Q3 + k × IQR' }, { option: 'maxSpecialShare', defaultValue: 0.2, meaning: 'share of special characters' }],

@@ -8,7 +8,7 @@ export interface BalanceMeasures {
 	normalizedEntropy: number;
 	/** The rarest class's share of the records. */
 	rarestShare: number;
-	/** cleanlab's class_imbalance rule: the rarest class's share is below 0.1 × 1/K. */
+	/** cleanlab's class_imbalance rule: the rarest class's share is below threshold × 1/K (threshold 0.1 by default). */
 	cleanlabImbalanced: boolean;
 	majority: string;
 	minority: string;
@@ -17,7 +17,8 @@ export interface BalanceMeasures {
 /** cleanlab flags a class whose share is below this fraction of the uniform share 1/K. */
 export const CLEANLAB_THRESHOLD = 0.1;
 
-export function balanceMeasures(counts: ReadonlyMap<string, number>): BalanceMeasures {
+/** The measures of a label distribution; `cleanlabThreshold` is the fraction of the uniform share cleanlab flags below. */
+export function balanceMeasures(counts: ReadonlyMap<string, number>, cleanlabThreshold = CLEANLAB_THRESHOLD): BalanceMeasures {
 	const entries = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 	const total = entries.reduce((sum, [, count]) => sum + count, 0);
 	const classes = entries.length;
@@ -35,7 +36,7 @@ export function balanceMeasures(counts: ReadonlyMap<string, number>): BalanceMea
 		imbalanceRatio: smallest === 0 ? Infinity : largest / smallest,
 		normalizedEntropy: classes > 1 ? entropy / Math.log(classes) : 1,
 		rarestShare,
-		cleanlabImbalanced: classes > 1 && rarestShare < CLEANLAB_THRESHOLD / classes,
+		cleanlabImbalanced: classes > 1 && rarestShare < cleanlabThreshold / classes,
 		majority: entries[0]?.[0] ?? '',
 		minority: entries[classes - 1]?.[0] ?? '',
 	};

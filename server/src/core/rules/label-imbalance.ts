@@ -1,4 +1,4 @@
-import { balanceMeasures, describeDistribution, displayLabel } from '../balance/measures';
+import { balanceMeasures, CLEANLAB_THRESHOLD, describeDistribution, displayLabel } from '../balance/measures';
 import { isClassificationLike, LabelCounter, labelOf } from '../balance/labels';
 import { valueFedLines, type FileRule, type LineEntry } from '../rule';
 
@@ -7,8 +7,8 @@ const DISTINCT_CAP = 1000;
 
 /**
  * A skewed label distribution: a fine-tune learns the skew. A warning when the largest class is at least `ratio`
- * (default 3) times the smallest, an error when cleanlab's rule holds (the rarest class below 0.1 × 1/K of the
- * records). For generative data (many distinct answers) the answers' length and first word are measured instead
+ * (default 3) times the smallest, an error when cleanlab's rule holds (the rarest class below `cleanlab` × 1/K of
+ * the records, default 0.1). For generative data (many distinct answers) the answers' length and first word are measured instead
  * (shown by the status item): a dataset whose answers mostly open the same way teaches that opening.
  */
 export const labelImbalance: FileRule = {
@@ -19,6 +19,7 @@ export const labelImbalance: FileRule = {
 	defaultSeverity: 'warning',
 	start(options) {
 		const ratioThreshold = options.number('ratio', 3);
+		const cleanlabThreshold = options.number('cleanlab', CLEANLAB_THRESHOLD);
 		const openingShare = options.number('openingShare', 0.5);
 		const labels = new LabelCounter(DISTINCT_CAP);
 		const openings = new LabelCounter(DISTINCT_CAP * 10);
@@ -46,12 +47,12 @@ export const labelImbalance: FileRule = {
 					if (labels.counts.size < 2) {
 						return [];
 					}
-					const measures = balanceMeasures(labels.counts);
+					const measures = balanceMeasures(labels.counts, cleanlabThreshold);
 					const distribution = Object.fromEntries(labels.counts);
-					const data = { ...measures, distribution, ratioThreshold };
+					const data = { ...measures, distribution, ratioThreshold, cleanlabThreshold };
 					if (measures.cleanlabImbalanced) {
 						return [{
-							message: `Severe label imbalance: ${displayLabel(measures.minority)} is ${(100 * measures.rarestShare).toFixed(1)}% of ${records.toLocaleString('en-US')} records, below cleanlab's ${(10 / measures.classes).toFixed(1)}% (0.1 × 1/${measures.classes}). Distribution: ${describeDistribution(labels.counts)}.`,
+							message: `Severe label imbalance: ${displayLabel(measures.minority)} is ${(100 * measures.rarestShare).toFixed(1)}% of ${records.toLocaleString('en-US')} records, below cleanlab's ${((100 * cleanlabThreshold) / measures.classes).toFixed(1)}% (${cleanlabThreshold} × 1/${measures.classes}). Distribution: ${describeDistribution(labels.counts)}.`,
 							severity: 'error',
 							data,
 						}];
