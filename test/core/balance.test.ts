@@ -70,6 +70,8 @@ void describe('balance on the real datasets', { skip: SKIP_WITHOUT_DATASETS }, (
 		const rare = (await balanceFindings('classification/tweeteval_stance_climate_val.jsonl')).filter((finding) => finding.ruleId === 'label-rare-class');
 		assert.equal(rare.length, 1);
 		assert.equal(rare[0].data?.label, '1');
+		assert.equal(rare[0].data?.count, 2, 'class 1 has 2 of 40 records (17/2/21)');
+		assert.equal(rare[0].range.line, 23, 'on its first record');
 	});
 
 	void it('tweeteval_emotion_train: four skewed classes (1400/855/708/294)', async () => {
