@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { BackendUnavailable, type BackendName, selectBackend } from '../../server/src/training/backend';
@@ -22,7 +24,17 @@ const tfjsNodeInstalled = (() => {
 	}
 })();
 
+// The compiled test lives in out/test/training/, three folders below the repository root.
+const repositoryRoot = path.resolve(__dirname, '..', '..', '..');
+
 void describe('backend selection', () => {
+	void it('ships tfjs and its wasm backend, and only wants tfjs-node (whose install downloads libtensorflow)', () => {
+		const manifest = JSON.parse(readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+		assert.ok(manifest.dependencies?.['@tensorflow/tfjs'] !== undefined && manifest.dependencies['@tensorflow/tfjs-backend-wasm'] !== undefined);
+		assert.ok(manifest.optionalDependencies?.['@tensorflow/tfjs-node'] !== undefined);
+		assert.equal(manifest.dependencies['@tensorflow/tfjs-node'], undefined);
+		assert.match(readFileSync(path.join(repositoryRoot, 'esbuild.mjs'), 'utf8'), /external: \[[^\]]*'@tensorflow\/tfjs-node'/, 'the bundles load tfjs-node only if it is installed');
+	});
 	void it('tries node, then wasm, then cpu with auto, and says why it passed over each', async () => {
 		const tried: BackendName[] = [];
 		assert.deepEqual(await selectBackend('auto', standIn(['cpu'], tried)), {
