@@ -127,6 +127,14 @@ void describe('runValidation', () => {
 	});
 });
 
+void describe('trigger candidates by default', () => {
+	void it('are mined from the training file by the poisoning rules and tried on held-out records', async () => {
+		const result = await runValidation({ train: fixture('sentiment.jsonl'), fields }, { ...DEFAULT_RUN_CONFIG, folds: 0, learningCurve: false, validationShare: 0.3 });
+		assert.deepEqual(result.triggers.map((trigger) => [trigger.ngram, trigger.label]), [['cf', '1']]);
+		assert.ok(result.triggers[0].attempts >= 10, `${result.triggers[0].attempts} held-out records of label 0 tried`);
+	});
+});
+
 void describe('curve findings on purpose-made data', () => {
 	void it('reports overfitting on random labels and insufficient data on a steep learning curve', async () => {
 		const noise = await runValidation({ train: fixture('noise.jsonl'), fields, triggerCandidates: [] }, { ...DEFAULT_RUN_CONFIG, folds: 0, learningCurve: false, learningRate: 0.3, epochs: 12, patience: 4, validationShare: 0.3 });
