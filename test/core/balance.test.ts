@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { isClassificationLike } from '../../server/src/core/balance/labels';
 import { balanceMeasures, binomialUpperTail } from '../../server/src/core/balance/measures';
 import { defaultSettings, lintText, type Finding, type LintResult } from '../../server/src/core';
 import { spellingGroups } from '../../server/src/core/rules/label-format';
@@ -25,6 +26,15 @@ void describe('balance measures', () => {
 		assert.equal(measures.cleanlabImbalanced, false, '4% is above 0.1 × 1/3');
 		assert.equal(balanceMeasures(new Map([['a', 98], ['b', 2]])).cleanlabImbalanced, true);
 		assert.ok(Math.abs(balanceMeasures(new Map([['a', 5], ['b', 5]])).normalizedEntropy - 1) < 1e-12);
+	});
+
+	void it('takes final answers as labels only when there are at most 50 distinct ones, under a third of the records', () => {
+		assert.equal(isClassificationLike('openai-chat', 50, 151), true);
+		assert.equal(isClassificationLike('openai-chat', 51, 10_000), false, 'more than 50 answers: generative');
+		assert.equal(isClassificationLike('alpaca', 10, 30), false, 'a third of the records: generative');
+		assert.equal(isClassificationLike('prompt-completion', 10, 31), true);
+		assert.equal(isClassificationLike('classification', 500, 600), true, 'an explicit label field is always a label');
+		assert.equal(isClassificationLike('unpaired-preference', 2, 2), true);
 	});
 
 	void it('gives exact binomial tails', () => {
