@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 
 import { main } from '../../server/src/cli/main';
 import { FIXTURES } from '../helpers/paths';
+import { PHONE_TOPICS } from '../core/driftData';
 
 const fixture = (name: string): string => path.join(FIXTURES, 'drift', name);
 
@@ -35,6 +36,23 @@ void describe('tunelint stats and drift', () => {
 		assert.match(String(report.domainClassifierSkipped), /snapshot/);
 	});
 
+	void it('finds no drift between two halves of one file, with the domain classifier at chance', async () => {
+		const directory = mkdtempSync(path.join(os.tmpdir(), 'tunelint-drift-'));
+		const lines = readFileSync(fixture('reference.jsonl'), 'utf8').trimEnd().split('\n');
+		const half = (parity: number): string => {
+			const file = path.join(directory, `half${parity}.jsonl`);
+			writeFileSync(file, `${lines.filter((_, index) => index % 2 === parity).join('\n')}\n`);
+			return file;
+		};
+		const drift = await run('drift', half(0), half(1), '--format', 'json', '--backend', 'cpu');
+		assert.equal(drift.code, 0, drift.out);
+		const report = JSON.parse(drift.out) as { drift: boolean; signals: string[]; domainClassifier: { auc: number }; thresholds: { psi: number } };
+		assert.equal(report.drift, false);
+		assert.deepEqual(report.signals, []);
+		assert.ok(report.domainClassifier.auc < 0.6, `AUC ${report.domainClassifier.auc}`);
+		assert.equal(report.thresholds.psi, 0.2, 'PSI 0.2 by default, as in Deepchecks');
+	});
+
 	void it('finds a planted shift with the JSON contract, including the domain classifier', async () => {
 		const drift = await run('drift', fixture('reference.jsonl'), fixture('shifted.jsonl'), '--format', 'json', '--backend', 'cpu');
 		assert.equal(drift.code, 1, drift.err);
@@ -43,16 +61,19 @@ void describe('tunelint stats and drift', () => {
 			length: { ks: number; psi: number };
 			vocabulary: { js: number; appeared: { ngram: string }[]; vanished: { ngram: string }[] };
 			groups: object;
-			domainClassifier: { auc: number; topNgrams: { ngram: string }[] };
+			domainClassifier: { auc: number; topNgrams: { ngram: string; side: 'A' | 'B' }[] };
 			drift: boolean;
 			signals: string[];
 		};
 		assert.equal(report.drift, true);
 		assert.ok(report.labels.psi >= 0.2);
-		assert.equal(typeof report.length.ks, 'number');
+		assert.ok(report.labels.js > 0 && report.length.ks >= 0 && report.length.psi >= 0 && report.vocabulary.js > 0);
 		assert.ok(report.vocabulary.appeared.some((shift) => shift.ngram === 'battery'));
+		assert.ok(report.vocabulary.vanished.some((shift) => shift.ngram === 'film' || shift.ngram === 'movie'));
+		assert.deepEqual(Object.keys(report.groups).sort(), ['a', 'b', 'changed']);
 		assert.ok(report.domainClassifier.auc > 0.9, `AUC ${report.domainClassifier.auc}`);
-		assert.ok(report.domainClassifier.topNgrams.length > 0);
+		const separating = report.domainClassifier.topNgrams.filter((entry) => entry.side === 'B').map((entry) => entry.ngram);
+		assert.ok(separating.some((ngram) => ngram.split(' ').some((word) => PHONE_TOPICS.includes(word))), `B's separating n-grams name the new domain: ${separating.join(', ')}`);
 		assert.deepEqual(report.signals.filter((signal) => ['labels', 'vocabulary', 'domainClassifier'].includes(signal)), ['labels', 'vocabulary', 'domainClassifier']);
 	});
 

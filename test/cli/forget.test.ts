@@ -22,6 +22,7 @@ void describe('tunelint forget', () => {
 		const report = JSON.parse(result.out) as { base: { before: number }; rows: { method: string; params: object; retention: number; newTask: number }[] };
 		assert.ok(report.base.before > 0.8, `base accuracy ${report.base.before}`);
 		assert.deepEqual([...new Set(report.rows.map((row) => row.method))], ['plain', 'replay', 'l2-sp', 'ewc', 'distillation']);
+		assert.deepEqual(report.rows.map((row) => [row.method, Object.keys(row.params)]), [['plain', []], ['replay', ['share']], ['replay', ['share']], ['replay', ['share']], ['l2-sp', ['strength']], ['ewc', ['strength']], ['distillation', ['temperature']]]);
 		assert.ok(report.rows.every((row) => row.retention >= 0 && row.newTask >= 0 && row.newTask <= 1));
 		assert.equal((await run(...args)).out, result.out, 'seeded: the same table');
 	});
@@ -31,8 +32,16 @@ void describe('tunelint forget', () => {
 		const args = ['forget', '--base', path.join(FIXTURES, 'drift', 'reference.jsonl'), '--target', path.join(FIXTURES, 'training', 'sentiment.jsonl'), '--write-replay', '0.1', '--out', out];
 		const result = await run(...args);
 		assert.equal(result.code, 0, result.err);
-		assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 330);
-		assert.equal((await run(...args)).code, 2);
+		const mixed = readFileSync(out, 'utf8').trim().split('\n');
+		const lines = (file: string): string[] => readFileSync(file, 'utf8').trim().split('\n');
+		const target = lines(path.join(FIXTURES, 'training', 'sentiment.jsonl'));
+		const base = new Set(lines(path.join(FIXTURES, 'drift', 'reference.jsonl')));
+		assert.equal(mixed.length, 330);
+		assert.deepEqual(mixed.filter((line) => target.includes(line)).sort(), [...target].sort(), 'every record of the new dataset, once');
+		assert.equal(mixed.filter((line) => base.has(line)).length, 30, 'r = 0.1: 30 base records mixed in');
+		const refused = await run(...args);
+		assert.equal(refused.code, 2);
+		assert.match(refused.err, /mixed\.jsonl/);
 	});
 
 	void it('takes the replay sweep and the fine-tune length from flags, and refuses a bad share before reading anything', async () => {

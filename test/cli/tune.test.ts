@@ -22,7 +22,10 @@ void describe('tunelint tune', () => {
 		assert.equal(output.method, 'bayes');
 		assert.equal(output.trials.length, 4);
 		assert.ok(output.trials.every((trial) => Number.isFinite(trial.metric) && typeof trial.seconds === 'number' && trial.params.learningRate > 0));
-		assert.equal(output.best.metric, Math.min(...output.trials.map((trial) => trial.metric)));
+		const bestTrial = output.trials.reduce((best, trial) => (trial.metric < best.metric ? trial : best));
+		assert.deepEqual(output.best, { params: bestTrial.params, metric: bestTrial.metric });
+		assert.deepEqual(Object.keys(output.trials[0]).sort(), ['metric', 'params', 'seconds']);
+		assert.deepEqual(Object.keys(output.trials[0].params).sort(), ['batchSize', 'dropout', 'l2', 'learningRate']);
 		assert.equal(output.bestSoFar[3], output.best.metric);
 		assert.equal(result.err.split('{"type":"trial"').length - 1, 4);
 		const again = JSON.parse((await run(...args)).out) as typeof output;

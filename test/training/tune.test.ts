@@ -51,6 +51,18 @@ void describe('Gaussian process', () => {
 		assert.ok(process.predict([0.5]).std < process.predict([3]).std);
 	});
 
+	void it('fits length scales and noise by marginal likelihood: an irrelevant dimension gets a long scale, noisy data a larger noise', () => {
+		const random = seededRandom(1);
+		const xs = Array.from({ length: 20 }, () => [random(), random()]);
+		const first = fitGaussianProcess(xs, xs.map(([a]) => Math.sin(5 * a)));
+		assert.ok(first.lengthScales[1] > 2 * first.lengthScales[0], `scales ${first.lengthScales.join(', ')}`);
+		const second = fitGaussianProcess(xs, xs.map(([, b]) => Math.sin(5 * b)));
+		assert.ok(second.lengthScales[0] > 2 * second.lengthScales[1], `scales ${second.lengthScales.join(', ')}`);
+		const noisy = fitGaussianProcess(xs, xs.map(([a]) => Math.sin(5 * a) + random() - 0.5));
+		assert.ok(noisy.noise > 100 * first.noise, `noise ${noisy.noise} against ${first.noise}`);
+		assert.ok(first.logMarginalLikelihood > noisy.logMarginalLikelihood);
+	});
+
 	void it('chooses the output warp by likelihood: a long tail is log-warped, a linear function is left as it is', () => {
 		const xs = Array.from({ length: 12 }, (_, i) => [i / 11, ((i * 7) % 12) / 11]);
 		const tail = fitWarpedProcess(xs, xs.map(([a]) => Math.exp(8 * a)));
