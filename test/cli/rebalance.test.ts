@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { CLI } from '../helpers/paths';
+import { CLI, FIXTURES } from '../helpers/paths';
 
 function dataset(): { folder: string; file: string; lines: string[] } {
 	const folder = mkdtempSync(path.join(tmpdir(), 'tunelint-rebalance-'));
@@ -120,6 +120,19 @@ void describe('tunelint rebalance and split', () => {
 			'ok / female': { train: 5, validation: 5 },
 			'ok / male': { train: 5, validation: 5 },
 		});
+	});
+
+	void it('splits free-text answers as one stratum and refuses to rebalance them (they are no label set)', () => {
+		const folder = mkdtempSync(path.join(tmpdir(), 'tunelint-split-answers-'));
+		const file = path.join(folder, 'chat.jsonl');
+		writeFileSync(file, readFileSync(path.join(FIXTURES, 'label-imbalance', 'generative.jsonl')));
+		const split = tunelint('split', file, '--valid', '0.2', '--format', 'json');
+		assert.equal(split.status, 0, split.stderr);
+		const report = JSON.parse(split.stdout) as { trainRecords: number; validationRecords: number };
+		assert.deepEqual([report.trainRecords, report.validationRecords], [32, 8]);
+		const rebalance = tunelint('rebalance', file);
+		assert.equal(rebalance.status, 2);
+		assert.match(rebalance.stderr, /no labelled records/);
 	});
 
 	void it('explains bad input: no labels, bad strategy, bad share', () => {

@@ -69,6 +69,22 @@ void describe('rebalance and split guarantees (fast-check)', () => {
 		}));
 	});
 
+	void it('a split of distinct records sends round(share × records) to validation, whatever the strata', () => {
+		const distinct = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'), { minLength: 1, maxLength: 200 })
+			.map((strata) => strata.map((stratum, line) => ({ line, stratum, duplicateKey: String(line) })));
+		fc.assert(fc.property(distinct, fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.integer(), (records, share, seed) => {
+			const plan = planSplit(records, share, seed);
+			assert.equal(plan.validation.length, Math.round(share * records.length));
+			for (const [stratum, counts] of Object.entries(plan.strata)) {
+				const size = counts.train + counts.validation;
+				assert.ok(Math.abs(counts.validation - share * size) < 1, `stratum ${stratum}: ${counts.validation} of ${size}`);
+			}
+		}));
+		// A hundred classes of three records: each rounds to no validation record on its own, yet 30 are wanted.
+		const small = Array.from({ length: 300 }, (_, line) => ({ line, stratum: `class${Math.floor(line / 3)}`, duplicateKey: String(line) }));
+		assert.equal(planSplit(small, 0.1, 1).validation.length, 30);
+	});
+
 	void it('a split is a partition, keeps exact duplicates together, and is reproducible', () => {
 		const splitInput = fc.array(fc.record({ stratum: fc.constantFrom('a', 'b'), duplicateKey: fc.constantFrom('k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'k10', 'k11', 'k12') }), { minLength: 1, maxLength: 150 })
 			.map((items) => items.map((item, line) => ({ line, ...item })));

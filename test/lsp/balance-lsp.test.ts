@@ -135,6 +135,14 @@ void describe('rebalance and split from the editor (LSP)', () => {
 		assert.deepEqual(status?.answers, { count: 40, length: { p10: 51, median: 53, p90: 56 }, firstWords: { sure: 30, well: 10 } });
 	});
 
+	void it('treats free-text answers as no labels: nothing to rebalance, and a split that still fills validation', async () => {
+		const generativeUri = 'file:///tmp/tunelint-balance/answers.jsonl';
+		await open(client, generativeUri, readFileSync(path.join(FIXTURES, 'label-imbalance', 'generative.jsonl'), 'utf8'));
+		await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_REBALANCE_COMMAND, arguments: [generativeUri, 'under', 1] }), /no labelled records/);
+		const split = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_SPLIT_COMMAND, arguments: [generativeUri, 0.2, 1] })) as SplitPreview;
+		assert.deepEqual([split.trainRecords, split.validationRecords], [32, 8], 'forty distinct answers are not forty strata of one record');
+	});
+
 	void it('refuses a bad strategy with a clear message', async () => {
 		await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_REBALANCE_COMMAND, arguments: [uri, 'sideways', 1] }), /Unknown rebalance strategy "sideways"/);
 		await assert.rejects(client.connection.sendRequest(ExecuteCommandRequest.type, { command: PLAN_SPLIT_COMMAND, arguments: [uri, 0.2, 1, 'zodiac'] }), /Unknown group axis "zodiac"; the lexicon has .*gender/);

@@ -4,8 +4,8 @@ import { fairnessLexicon } from '../fairness/settings';
 import { detectRecordFormat } from '../formats';
 import { parseLine } from '../records';
 import { createLineInput } from '../rule';
-import type { Settings } from '../types';
-import { labelOf } from './labels';
+import type { DatasetFormat, Settings } from '../types';
+import { isClassificationLike, labelOf } from './labels';
 
 /** A line of a dataset with what rebalancing and splitting need to know about it. */
 export interface CollectedLine {
@@ -20,12 +20,15 @@ export interface CollectedLine {
 
 /**
  * Reads labels, groups and duplicate keys from the lines of a file. Lines that are not records keep their raw text
- * as their duplicate key, so they are never merged with anything but an identical line.
+ * as their duplicate key, so they are never merged with anything but an identical line. Final answers count as
+ * labels only when they form a label set, as for the balance rules: free-text answers (generative data) are no
+ * classes to rebalance or to stratify by.
  */
 export function collectLines(lines: readonly string[], settings: Settings, groupAxis?: string): CollectedLine[] {
 	// The user lexicon of the fairness rules (lexiconFile), so that reweighing sees the groups the audit reports.
 	const { lexicon } = fairnessLexicon(settings);
-	return lines.map((text, line) => {
+	const formats = new Map<DatasetFormat, number>();
+	const collected = lines.map((text, line) => {
 		const parsed = parseLine(text);
 		const value = parsed.kind === 'value' ? parsed.value : undefined;
 		const match = typeof value === 'object' && value !== null && !Array.isArray(value) ? detectRecordFormat(value, settings.fields) : undefined;
@@ -33,7 +36,16 @@ export function collectLines(lines: readonly string[], settings: Settings, group
 		entry.line = line;
 		const content = entry.content();
 		const label = labelOf(entry)?.label.trim();
+		if (label !== undefined && match?.format !== undefined) {
+			formats.set(match.format, (formats.get(match.format) ?? 0) + 1);
+		}
 		const group = groupAxis === undefined || content === undefined ? undefined : matchGroups(content.text, lexicon).find((mention) => mention.axis === groupAxis && !mention.ambiguous)?.group;
 		return { line, label, group, duplicateKey: content === undefined ? `raw:${text}` : `content:${normalizeText(content.text)}` };
 	});
+	const labelled = collected.filter((item) => item.label !== undefined);
+	const format = [...formats].sort((a, b) => b[1] - a[1])[0]?.[0];
+	if (isClassificationLike(format, new Set(labelled.map((item) => item.label)).size, labelled.length)) {
+		return collected;
+	}
+	return collected.map((item) => ({ ...item, label: undefined }));
 }
