@@ -88,6 +88,15 @@ void describe('confident learning', () => {
 		}
 		assert.deepEqual(findLabelIssues(probabilities, given, 2).map((issue) => issue.index), [5]);
 	});
+	void it('prunes by the noise rate but keeps at least one record of every class (cleanlab\'s min_examples_per_class)', () => {
+		// Both class 1 records are confidently class 0 (p = 0.92 and 0.95), so the confident joint puts all of class 1
+		// off the diagonal. Pruning may take all but one of a class: only the more suspicious record (p = 0.95) is flagged.
+		const given = Array.from({ length: 22 }, (_, index) => (index < 20 ? 0 : 1));
+		const zero = given.map((label, index) => (label === 0 ? 0.9 : index === 20 ? 0.92 : 0.95));
+		const probabilities = Float32Array.from(zero.flatMap((p) => [p, 1 - p]));
+		const issues = findLabelIssues(probabilities, given, 2);
+		assert.deepEqual(issues.map((issue) => [issue.index, issue.given, issue.suggested]), [[21, 1, 0]]);
+	});
 });
 
 void describe('curve rules', () => {
