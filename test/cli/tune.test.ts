@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -30,6 +32,21 @@ void describe('tunelint tune', () => {
 		assert.equal(result.err.split('{"type":"trial"').length - 1, 4);
 		const again = JSON.parse((await run(...args)).out) as typeof output;
 		assert.deepEqual(again.trials.map((trial) => trial.params), output.trials.map((trial) => trial.params), 'seeded: the same configurations');
+	});
+
+	void it('searches the space of the config file\'s tune section (the one beside FILE), reporting entries it cannot use', async () => {
+		const folder = mkdtempSync(path.join(os.tmpdir(), 'tunelint-tune-'));
+		copyFileSync(path.join(FIXTURES, 'training', 'sentiment.jsonl'), path.join(folder, 'data.jsonl'));
+		const space = { learningRate: { min: 0.01, max: 0.02 }, dropout: { min: 0.2, max: 0.1 }, batchSize: { values: [16, 48] }, hiddenSize: { min: 8, max: 64 } };
+		writeFileSync(path.join(folder, '.tunelintrc.json'), JSON.stringify({ tune: { space } }));
+		const result = await run('tune', path.join(folder, 'data.jsonl'), '--method', 'random', '--trials', '3', '--epochs', '1', '--workers', '1', '--backend', 'cpu', '--format', 'json');
+		assert.equal(result.code, 0, result.err);
+		const output = JSON.parse(result.out) as { trials: { params: Record<string, number> }[]; space: { name: string; min?: number; max?: number; values?: number[] }[] };
+		assert.ok(output.trials.every(({ params }) => params.learningRate >= 0.01 && params.learningRate <= 0.02 && [16, 48].includes(params.batchSize) && params.dropout <= 0.5), JSON.stringify(output.trials));
+		assert.deepEqual(output.space.find((parameter) => parameter.name === 'dropout'), { name: 'dropout', kind: 'linear', min: 0, max: 0.5 }, 'an invalid range keeps the default');
+		assert.deepEqual(output.space.map((parameter) => parameter.name), ['learningRate', 'l2', 'dropout', 'batchSize']);
+		assert.match(result.err, /tunelint: .*\.tunelintrc\.json: tune\.space\.dropout: \{"min":0\.2,"max":0\.1\} is not \{"min": x, "max": y\} with 0 ≤ min < max < 1; using the default/);
+		assert.match(result.err, /tune\.space\.hiddenSize is not a parameter of the proxy model .*no embedding or hidden size/);
 	});
 
 	void it('refuses a bad --workers or --method with a usage error', async () => {

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { defaultSettings, mergeSettings } from '../../server/src/core';
 
 void describe('config file merge', () => {
-	void it('knows the sections the training and drift commands read, so the editor does not report them', () => {
-		const { problems } = mergeSettings(defaultSettings(), { training: { learningRate: 0.1 }, drift: { psi: 0.25 } }, new Set());
+	void it('knows the sections the training, drift and tune commands read, so the editor does not report them', () => {
+		const { problems } = mergeSettings(defaultSettings(), { training: { learningRate: 0.1 }, drift: { psi: 0.25 }, tune: { space: {} } }, new Set());
 		assert.deepEqual(problems, []);
 	});
 

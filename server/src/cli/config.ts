@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES, defaultSettings, mergeSettings, type Settings, type SettingsProblem } from '../core';
 import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from '../core/drift/compare';
+import { configuredSpace, type Parameter } from '../training/tune/space';
 import { lexiconFileOption, resolveInsideWorkspace, withWorkspaceLexicon } from '../node/lexiconFile';
 import { writeNewFile } from '../node/safeWrite';
 
@@ -37,11 +38,13 @@ export async function loadSettings(configPath: string | undefined, startDirector
 
 /**
  * Sections of the config file that are not lint settings: `training`, the defaults of `tunelint train` (written by
- * `tunelint tune --save`), and `drift`, the thresholds of `tunelint drift`. Command-line flags win over both.
+ * `tunelint tune --save`), `drift`, the thresholds of `tunelint drift` (command-line flags win over both), and
+ * `tune`, the search space of `tunelint tune` (`{"space": {"learningRate": {"min": …, "max": …}, …}}`).
  */
 export interface ConfigSections {
 	training?: TrainingDefaults;
 	drift?: Partial<DriftThresholds>;
+	tune?: { space: Parameter[] };
 }
 
 /** Training hyper-parameters a config file may set (the ones `tunelint tune` searches, plus epochs and patience). */
@@ -63,12 +66,12 @@ const TRAINING_KEYS: Record<keyof TrainingDefaults, (value: number) => boolean> 
 	patience: (value) => Number.isInteger(value) && value >= 1,
 };
 
-/** Takes the `training` and `drift` sections out of a parsed config; invalid entries become problems and are ignored. */
+/** Takes the `training`, `drift` and `tune` sections out of a parsed config; invalid entries become problems and are ignored. */
 function splitSections(config: unknown): { rest: unknown; sections: ConfigSections; problems: string[] } {
 	if (!isObject(config)) {
 		return { rest: config, sections: {}, problems: [] };
 	}
-	const { training, drift, ...rest } = config;
+	const { training, drift, tune, ...rest } = config;
 	const problems: string[] = [];
 	const sections: ConfigSections = {};
 	if (training !== undefined) {
@@ -77,6 +80,16 @@ function splitSections(config: unknown): { rest: unknown; sections: ConfigSectio
 	if (drift !== undefined) {
 		const checks = Object.fromEntries(Object.keys(DEFAULT_DRIFT_THRESHOLDS).map((key) => [key, (value: number) => value >= 0])) as Record<keyof DriftThresholds, (value: number) => boolean>;
 		sections.drift = numberSection('drift', drift, checks, problems);
+	}
+	if (tune !== undefined) {
+		const { space, ...others } = isObject(tune) ? tune : {};
+		if (!isObject(tune)) {
+			problems.push('tune must be an object');
+		}
+		problems.push(...Object.keys(others).map((key) => `tune.${key} is not a known setting (known: space)`));
+		if (space !== undefined) {
+			sections.tune = { space: configuredSpace(space, problems) };
+		}
 	}
 	return { rest, sections, problems };
 }

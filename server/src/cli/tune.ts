@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { BACKEND_CHOICES, type BackendChoice } from '../training/backend';
 import { TrialPool, TuneWorkerError } from '../training/tune/pool';
 import { bestSoFar, search, SEARCH_METHODS, type SearchMethod, type SearchResult } from '../training/tune/search';
-import { DEFAULT_TUNE_SPACE, type Params } from '../training/tune/space';
+import { DEFAULT_TUNE_SPACE, type Parameter, type Params } from '../training/tune/space';
 import { CONFIG_FILE_NAME, ConfigError, findConfig, loadSettings, saveConfigSection } from './config';
 import { type CliIo, UsageError } from './io';
 
@@ -14,7 +14,13 @@ export const TUNE_USAGE = `Usage: tunelint tune FILE [options]
 
 Searches hyper-parameters of the proxy model (learning rate and L2 on a log scale, input dropout, batch size; epochs
 by early stopping) on a seeded stratified split of FILE, minimising the validation loss. Trials run in parallel
-worker processes.
+worker processes. The proxy is a linear model: it has no embedding or hidden size to search.
+
+The space is configurable in the config file's "tune" section, e.g.
+  {"tune": {"space": {"learningRate": {"min": 0.0001, "max": 0.1}, "l2": {"min": 1e-6, "max": 0.01},
+                      "dropout": {"min": 0, "max": 0.3}, "batchSize": {"values": [16, 32, 64]}}}}
+(defaults: learning rate 0.001–0.5, L2 1e-7–0.1, dropout 0–0.5, batch size 32, 64, 128, 256; a parameter the
+section does not name keeps its default range).
 
 Options:
   --method grid|random|bayes|tpe   (default bayes: Gaussian process, Matérn 5/2, expected improvement;
@@ -31,7 +37,8 @@ Options:
                                (--config, else the nearest ${CONFIG_FILE_NAME} from FILE's folder, else a new one in the
                                current folder, or beside FILE when it is outside it); "tunelint train" then uses it
                                as its defaults. Other keys of the file are kept; the file is replaced atomically.
-  --config FILE                config file (field names; the one --save writes)
+  --config FILE                config file (field names, tune.space; the one --save writes); default: the nearest
+                               ${CONFIG_FILE_NAME} from FILE's folder upwards, as "tunelint train FILE" reads
   --format text|json           result on stdout (default text); with json, progress as JSON lines on stderr
 
 Progress lines on stderr with --format json, one JSON object per line:
@@ -43,7 +50,7 @@ Progress lines on stderr with --format json, one JSON object per line:
   {"type":"saved","configFile":"…","params":{…}}                     (with --save)
 
 JSON: {method, trials: [{params, metric, seconds}], best: {params, metric}, bestSoFar, metricName, records, workers,
-stoppedEarly, saved?}. SIGINT/SIGTERM cancel every running trial and stop all workers within 2 seconds; the trials
+space, stoppedEarly, saved?}. SIGINT/SIGTERM cancel every running trial and stop all workers within 2 seconds; the trials
 finished so far are reported (exit 130) and nothing is saved.`;
 
 /** `tunelint tune`: hyper-parameter search on the proxy model. */
@@ -91,7 +98,10 @@ export async function runTune(argv: string[], io: CliIo): Promise<number> {
 		throw new UsageError(`--budget-minutes needs a positive number, not "${values['budget-minutes']}"`);
 	}
 	const file = positionals[0];
-	const { settings } = await loadSettings(values.config, process.cwd());
+	// The config file `tunelint train FILE` reads (and `--save` writes): field names, and the search space.
+	const { settings, problems, sections } = await loadSettings(values.config, path.dirname(path.resolve(file)));
+	problems.forEach((problem) => io.err(`tunelint: ${problem}`));
+	const space = sections.tune?.space ?? DEFAULT_TUNE_SPACE;
 	await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
 		throw new ConfigError(`${file}: cannot read the file (${error.code ?? String(error)})`);
 	});
@@ -133,7 +143,7 @@ export async function runTune(argv: string[], io: CliIo): Promise<number> {
 				workerOf.set(params, outcome.worker);
 				return outcome.metric;
 			},
-			DEFAULT_TUNE_SPACE,
+			space,
 			{
 				method,
 				trials,
@@ -150,7 +160,7 @@ export async function runTune(argv: string[], io: CliIo): Promise<number> {
 			},
 		);
 		await pool.close();
-		const output: TuneOutput = { ...result, bestSoFar: bestSoFar(result.trials), metricName: 'validation loss', records: info.records, backend: info.backend, workers, file };
+		const output: TuneOutput = { ...result, bestSoFar: bestSoFar(result.trials), metricName: 'validation loss', records: info.records, backend: info.backend, workers, space, file };
 		if (values.save && result.best !== null && !signal.isCancellationRequested) {
 			const target = values.config ?? (await saveTarget(file));
 			const params = Object.fromEntries(Object.entries(result.best.params).map(([name, value]) => [name, Number(value.toPrecision(6))]));
@@ -168,7 +178,7 @@ export async function runTune(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The `--format json` object. */
-type TuneOutput = SearchResult & { bestSoFar: number[]; metricName: string; records: { train: number; validation: number }; backend: string; workers: number; file: string; saved?: { configFile: string; section: string; params: Params } };
+type TuneOutput = SearchResult & { bestSoFar: number[]; metricName: string; records: { train: number; validation: number }; backend: string; workers: number; space: Parameter[]; file: string; saved?: { configFile: string; section: string; params: Params } };
 
 /**
  * The config file `--save` writes without --config: the one `tunelint train FILE` will read (the nearest from FILE's

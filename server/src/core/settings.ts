@@ -73,8 +73,8 @@ export function mergeSettings(base: Settings, config: unknown, knownRuleIds: Rea
 	}
 	const object = config as Record<string, unknown>;
 	for (const key of Object.keys(object)) {
-		// `training` and `drift` belong to the training and drift commands, which read them themselves.
-		if (!['rules', 'ruleOptions', 'fields', 'maxProblems', 'categories', '$schema', 'training', 'drift'].includes(key)) {
+		// `training`, `drift` and `tune` belong to the training, drift and tune commands, which read them themselves.
+		if (!['rules', 'ruleOptions', 'fields', 'maxProblems', 'categories', '$schema', 'training', 'drift', 'tune'].includes(key)) {
 			problems.push({ message: `unknown configuration key "${key}"` });
 		}
 	}

@@ -76,3 +76,53 @@ export const DEFAULT_TUNE_SPACE: Parameter[] = [
 	{ name: 'dropout', kind: 'linear', min: 0, max: 0.5 },
 	{ name: 'batchSize', kind: 'choice', values: [32, 64, 128, 256] },
 ];
+
+/** What a configured range of each range parameter must satisfy (log scales need positive bounds). */
+const RANGE_RULES: Record<string, { valid(min: number, max: number): boolean; text: string }> = {
+	learningRate: { valid: (min, max) => min > 0 && min < max, text: '0 < min < max' },
+	l2: { valid: (min, max) => min > 0 && min < max, text: '0 < min < max' },
+	dropout: { valid: (min, max) => min >= 0 && min < max && max < 1, text: '0 ≤ min < max < 1' },
+};
+
+/**
+ * The default space with a config file's `tune.space` applied: `{"learningRate": {"min": 1e-4, "max": 0.1},
+ * "batchSize": {"values": [16, 32]}}` replaces a range or the choices of a parameter; the parameters it does not name
+ * keep their defaults. An entry that is not a valid range or choice list, or that names a parameter the proxy does
+ * not have, is reported in `problems` (as "tune.space.NAME: …") and ignored.
+ */
+export function configuredSpace(overrides: unknown, problems: string[]): Parameter[] {
+	if (!isRecord(overrides)) {
+		problems.push(`tune.space must be an object keyed by parameter (${DEFAULT_TUNE_SPACE.map((parameter) => parameter.name).join(', ')})`);
+		return DEFAULT_TUNE_SPACE;
+	}
+	for (const name of Object.keys(overrides)) {
+		if (!DEFAULT_TUNE_SPACE.some((parameter) => parameter.name === name)) {
+			problems.push(`tune.space.${name} is not a parameter of the proxy model (known: ${DEFAULT_TUNE_SPACE.map((parameter) => parameter.name).join(', ')}; it is a linear model, with no embedding or hidden size)`);
+		}
+	}
+	return DEFAULT_TUNE_SPACE.map((parameter) => {
+		const entry = overrides[parameter.name];
+		if (entry === undefined) {
+			return parameter;
+		}
+		if (parameter.kind === 'choice') {
+			const values = isRecord(entry) ? entry.values : undefined;
+			if (Array.isArray(values) && values.length > 0 && values.every((value) => Number.isInteger(value) && (value as number) >= 1)) {
+				return { ...parameter, values: [...new Set(values as number[])] };
+			}
+			problems.push(`tune.space.${parameter.name}: ${JSON.stringify(entry)} is not {"values": [whole numbers ≥ 1]}; using the default`);
+			return parameter;
+		}
+		const rule = RANGE_RULES[parameter.name];
+		const { min, max } = isRecord(entry) ? entry : {};
+		if (typeof min === 'number' && typeof max === 'number' && rule.valid(min, max)) {
+			return { ...parameter, min, max };
+		}
+		problems.push(`tune.space.${parameter.name}: ${JSON.stringify(entry)} is not {"min": x, "max": y} with ${rule.text}; using the default`);
+		return parameter;
+	});
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
