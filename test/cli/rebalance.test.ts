@@ -66,6 +66,19 @@ void describe('tunelint rebalance and split', () => {
 		assert.equal(tunelint('split', file).status, 2, 'existing outputs are not replaced');
 	});
 
+	void it('oversampling keeps a line without a label; undersampling leaves it out and says so', () => {
+		const { folder, file, lines } = dataset();
+		const unlabelled = '{"text": "a message nobody labelled"}';
+		writeFileSync(file, `${[...lines.slice(0, 5), unlabelled, ...lines.slice(5)].join('\r\n')}\r\n`);
+		const over = tunelint('rebalance', file, '--strategy', 'over', '--out', path.join(folder, 'over.jsonl'));
+		assert.equal(over.status, 0, over.stderr);
+		assert.ok(readFileSync(path.join(folder, 'over.jsonl'), 'utf8').split('\r\n').includes(unlabelled));
+		const under = tunelint('rebalance', file, '--strategy', 'under', '--out', path.join(folder, 'under.jsonl'));
+		assert.equal(under.status, 0, under.stderr);
+		assert.match(under.stdout, /\n {2}1 line without a label left out\n$/);
+		assert.ok(!readFileSync(path.join(folder, 'under.jsonl'), 'utf8').includes(unlabelled));
+	});
+
 	void it('lists only minority records as the copies of an oversample', () => {
 		const { folder, file, lines } = dataset();
 		const run = tunelint('rebalance', file, '--strategy', 'over', '--seed', '2', '--out', path.join(folder, 'over.jsonl'), '--format', 'json');

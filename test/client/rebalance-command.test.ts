@@ -190,8 +190,9 @@ void describe('the Rebalance Dataset and Split Train/Validation commands (client
 	void it('writes nothing when the preview is dismissed', async () => {
 		script.strategy = 'under';
 		script.confirm = undefined;
+		documentText = `${text}{"text": "a review nobody labelled"}\n`;
 		await commands.rebalance(ctx)(uri);
-		assert.match(recorded.confirmations[0].detail, /^Before: pos 80, neg 20\nAfter: pos 20, neg 20\n/);
+		assert.match(recorded.confirmations[0].detail, /^Before: pos 80, neg 20\nAfter: pos 20, neg 20\n1 line without a label is left out\.\n/);
 		assert.deepEqual(recorded.edits, []);
 	});
 

@@ -121,7 +121,7 @@ void describe('the editor\'s planned files keep records byte for byte (fast-chec
 	const settings = defaultSettings();
 	const labelled = (line: string): boolean => line.includes('"label"');
 
-	void it('undersampling writes a subset of the input lines in file order; oversampling all of them, then copies', () => {
+	void it('undersampling writes a subset of the input lines in file order; oversampling every line, then copies', () => {
 		fc.assert(fc.property(datasetText, fc.integer(), ([lines, eol], seed) => {
 			// A file without labels is refused with a message (tested in the LSP tests).
 			fc.pre(lines.some(labelled));
@@ -135,9 +135,9 @@ void describe('the editor\'s planned files keep records byte for byte (fast-chec
 			}
 			const over = planBalanceCommand(PLAN_REBALANCE_COMMAND, [uri, 'over', seed], { text }, settings) as RebalancePreview;
 			const written = plannedLines(over.files[0].content, eol);
-			const originals = lines.filter(labelled);
-			assert.deepEqual(written.slice(0, originals.length), originals, 'every labelled record, byte for byte, in order');
-			assert.deepEqual(written.slice(originals.length), over.copies.map((line) => lines[line - 1]), 'the copies are the listed lines');
+			assert.deepEqual(written.slice(0, lines.length), lines, 'every line, labelled or not, byte for byte, in order');
+			assert.deepEqual(written.slice(lines.length), over.copies.map((line) => lines[line - 1]), 'the copies are the listed lines');
+			assert.equal(under.unlabelledLeftOut, lines.filter((line) => !labelled(line)).length);
 			assert.deepEqual(planBalanceCommand(PLAN_REBALANCE_COMMAND, [uri, 'over', seed], { text }, settings), over, 'same seed, same file');
 		}));
 	});

@@ -42,7 +42,8 @@ export function rebalance(ctx: CtxInit): (uri?: unknown) => Promise<void> {
 			}
 		}
 		const copies = preview.copies.length > 0 ? `\n${preview.copies.length} copies will be appended (lines ${preview.copies.slice(0, 10).join(', ')}${preview.copies.length > 10 ? ', …' : ''}).` : '';
-		const detail = `Before: ${counts(preview.before)}\nAfter: ${counts(preview.after)}${copies}\n\nWrites ${names(preview.files)}; the original file is not changed.`;
+		const leftOut = preview.unlabelledLeftOut > 0 ? `\n${preview.unlabelledLeftOut === 1 ? '1 line without a label is' : `${preview.unlabelledLeftOut} lines without a label are`} left out.` : '';
+		const detail = `Before: ${counts(preview.before)}\nAfter: ${counts(preview.after)}${copies}${leftOut}\n\nWrites ${names(preview.files)}; the original file is not changed.`;
 		await confirmAndCreate(`Rebalance (${choice.label.toLowerCase()})?`, detail, preview.files);
 	};
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { collectLines } from '../core/balance/collect';
-import { planRebalance, type RebalanceStrategy } from '../core/balance/rebalance';
+import { planRebalance, rebalancedLines, type RebalanceStrategy } from '../core/balance/rebalance';
 import { siblingPath, TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { loadSettings } from './config';
 import { UsageError, type CliIo } from './io';
@@ -9,8 +9,9 @@ import { readDataset, joinLines } from './datasetFile';
 export const REBALANCE_USAGE = `Usage: tunelint rebalance FILE [options]
 
 Writes a rebalanced copy of FILE next to it (FILE is never modified):
-  under    keep a seeded random subset of each class, as large as the smallest class
-  over     keep every record and append seeded copies of minority records (listed in the report)
+  under    keep a seeded random subset of each class, as large as the smallest class (lines without a label
+           are left out, and counted in the report)
+  over     keep every line and append seeded copies of minority records (listed in the report)
   reweigh  keep the data; write sampling weights to a sidecar file (N / (K · n_y), or with --group-axis,
            AIF360's Reweighing P(y)·P(g)/P(y,g))
 
@@ -59,7 +60,7 @@ export async function runRebalance(argv: string[], io: CliIo): Promise<number> {
 	const out = values.out ?? siblingPath(file, strategy === 'reweigh' ? 'weights' : 'rebalanced');
 	const content = strategy === 'reweigh'
 		? joinLines((plan.weights ?? []).map((weight) => JSON.stringify({ line: weight.line + 1, label: weight.label, ...(weight.group === undefined ? {} : { group: weight.group }), weight: Number(weight.weight.toFixed(6)) })), '\n')
-		: joinLines(plan.lines.map((line) => dataset.lines[line]), dataset.eol);
+		: joinLines(rebalancedLines(plan, dataset.lines.length).map((line) => dataset.lines[line]), dataset.eol);
 	try {
 		await writeNewFile(out, content, { overwrite: values.force, inputs: [file] });
 	} catch (error) {
@@ -69,11 +70,11 @@ export async function runRebalance(argv: string[], io: CliIo): Promise<number> {
 		}
 		throw error;
 	}
-	const report = { file, out, strategy, seed, before: plan.before, after: plan.after, copies: plan.copies.map((line) => line + 1), unlabelledLinesDropped: strategy === 'reweigh' ? 0 : dataset.lines.length - labelled.length };
+	const report = { file, out, strategy, seed, before: plan.before, after: plan.after, copies: plan.copies.map((line) => line + 1), unlabelledLinesDropped: strategy === 'under' ? dataset.lines.length - labelled.length : 0 };
 	if (values.format === 'json') {
 		io.out(JSON.stringify(report, null, 2));
 	} else {
-		io.out(`${strategy}: wrote ${out}\n  before: ${JSON.stringify(plan.before)}\n  after:  ${JSON.stringify(plan.after)}${plan.copies.length > 0 ? `\n  ${plan.copies.length} copies appended, of lines ${report.copies.slice(0, 20).join(', ')}${plan.copies.length > 20 ? ', …' : ''}` : ''}`);
+		io.out(`${strategy}: wrote ${out}\n  before: ${JSON.stringify(plan.before)}\n  after:  ${JSON.stringify(plan.after)}${plan.copies.length > 0 ? `\n  ${plan.copies.length} copies appended, of lines ${report.copies.slice(0, 20).join(', ')}${plan.copies.length > 20 ? ', …' : ''}` : ''}${report.unlabelledLinesDropped > 0 ? `\n  ${report.unlabelledLinesDropped} line${report.unlabelledLinesDropped === 1 ? '' : 's'} without a label left out` : ''}`);
 	}
 	return 0;
 }

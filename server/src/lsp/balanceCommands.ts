@@ -1,7 +1,7 @@
 import { URI, Utils } from 'vscode-uri';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { collectLines } from '../core/balance/collect';
-import { planRebalance, type RebalanceStrategy } from '../core/balance/rebalance';
+import { planRebalance, rebalancedLines, type RebalanceStrategy } from '../core/balance/rebalance';
 import { planSplit } from '../core/balance/split';
 import { fairnessLexicon } from '../core/fairness/settings';
 import { splitLines, type Settings } from '../core';
@@ -39,7 +39,7 @@ export function planBalanceCommand(command: string, args: readonly unknown[], do
 		const plan = planRebalance(labelled.map((line) => ({ line: line.line, label: line.label ?? '', group: line.group })), strategy, Number(args[2] ?? 1));
 		const content = strategy === 'reweigh'
 			? (plan.weights ?? []).map((weight) => `${JSON.stringify({ line: weight.line + 1, label: weight.label, ...(weight.group === undefined ? {} : { group: weight.group }), weight: Number(weight.weight.toFixed(6)) })}\n`).join('')
-			: join(plan.lines);
+			: join(rebalancedLines(plan, lines.length));
 		return {
 			strategy,
 			groupAxes,
@@ -47,6 +47,7 @@ export function planBalanceCommand(command: string, args: readonly unknown[], do
 			before: plan.before,
 			after: plan.after,
 			copies: plan.copies.map((line) => line + 1),
+			unlabelledLeftOut: strategy === 'under' ? lines.length - labelled.length : 0,
 			files: [{ uri: sibling(uri, strategy === 'reweigh' ? 'weights' : 'rebalanced').toString(), content }],
 		};
 	}

@@ -30,6 +30,8 @@ export interface RebalancePreview extends GroupChoice {
 	after: Record<string, number>;
 	/** 1-based lines of the records appended as copies (oversampling); listed, never silent. */
 	copies: number[];
+	/** Lines without a label that undersampling leaves out (oversampling and reweighing keep every line). */
+	unlabelledLeftOut: number;
 	files: PlannedFile[];
 }
 

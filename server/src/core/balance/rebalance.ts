@@ -55,6 +55,14 @@ export function planRebalance(records: readonly LabelledLine[], strategy: Rebala
 	return { strategy, before, after: before, lines: records.map((record) => record.line), copies: [], weights: reweigh(records) };
 }
 
+/**
+ * The lines of the file a rebalance writes, in order. Oversampling keeps every line of the input, labelled or not,
+ * and appends the copies; undersampling writes the chosen records only, leaving out lines without a label.
+ */
+export function rebalancedLines(plan: RebalancePlan, lineCount: number): number[] {
+	return plan.strategy === 'over' ? [...Array.from({ length: lineCount }, (_, line) => line), ...plan.copies] : plan.lines;
+}
+
 function reweigh(records: readonly LabelledLine[]): NonNullable<RebalancePlan['weights']> {
 	const total = records.length;
 	const labelCounts = countBy(records, (record) => record.label);
