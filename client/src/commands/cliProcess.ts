@@ -24,7 +24,7 @@ export function runCli(ctx: Ctx, args: readonly string[], title: string, onJsonL
 	return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
 		new Promise<CliOutcome | undefined>((resolve) => {
 			// ELECTRON_RUN_AS_NODE makes VS Code's own runtime behave as plain Node for the child.
-			const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+			const child = spawn(process.execPath, [cli, ...args], { cwd: workingFolder(args), env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
 			let cancelled = false;
 			token.onCancellationRequested(() => {
 				cancelled = true;
@@ -58,6 +58,22 @@ export function runCli(ctx: Ctx, args: readonly string[], title: string, onJsonL
 			child.on('close', (code) => resolve(cancelled ? undefined : { code: code ?? 2, stdout, messages }));
 		}),
 	);
+}
+
+/**
+ * Where the CLI runs: the workspace folder of a file it is given, else the first file's folder, as if typed in the
+ * integrated terminal. The CLI reads the nearest config file from there (field names, thresholds) and `tune --save`
+ * writes a new one there; the extension host's own working directory is no place the user chose.
+ */
+function workingFolder(args: readonly string[]): string | undefined {
+	const files = args.filter((arg) => path.isAbsolute(arg));
+	for (const file of files) {
+		const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+		if (folder !== undefined) {
+			return folder.uri.fsPath;
+		}
+	}
+	return files.length > 0 ? path.dirname(files[0]) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
 /** Shows a failed command's message (its stderr, which names the file and the problem). */
