@@ -58,6 +58,11 @@ void describe('training logs', () => {
 		const partial = parseTrainingLog('{"step":1,"loss":2}\nnot json\n{"step":2,"loss":1}\n', 'e.jsonl');
 		assert.deepEqual(partial.problems, ['line 2: not valid JSON']);
 		assert.equal(partial.points.length, 2);
+		const values = parseTrainingLog('step,loss,val_loss\n1,abc,0.9\n2,0.5,\n3,0.4,0.8\n', 'f.csv');
+		assert.deepEqual(values.problems, ['line 2: loss "abc" is not a number'], 'a bad value is named; an empty cell is no value');
+		assert.deepEqual(values.points.map((point) => point.step), [1, 2, 3]);
+		const entries = parseTrainingLog('{"step":1,"loss":"high"}\n{"step":2,"loss":1}\n', 'g.jsonl');
+		assert.deepEqual(entries.problems, ['line 1: loss "high" is not a number']);
 	});
 
 	void it('smooths without pulling the first point towards zero', () => {

@@ -117,6 +117,11 @@ function fromEntries(entries: readonly unknown[], file: string, unit: 'entry' | 
 			if (key !== undefined) {
 				point[metric] = record[key] as number;
 				columns[metric] ??= key;
+				continue;
+			}
+			const unusable = COLUMN_NAMES[metric].find((name) => record[name] !== undefined && record[name] !== null);
+			if (unusable !== undefined) {
+				problems.push(`${unit} ${index + 1}: ${unusable} ${JSON.stringify(record[unusable])} is not a number`);
 			}
 		}
 		if (point.step === undefined) {
@@ -165,8 +170,8 @@ function parseCsv(text: string, file: string): TrainingLog {
 				const value = Number(cell);
 				if (Number.isFinite(value)) {
 					point[metric] = value;
-				} else if (metric === 'step') {
-					problems.push(`line ${index + 1}: step "${cell}" is not a number`);
+				} else {
+					problems.push(`line ${index + 1}: ${columns[metric] ?? metric} "${cell}" is not a number`);
 				}
 			}
 		}
