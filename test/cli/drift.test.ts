@@ -77,6 +77,25 @@ void describe('tunelint stats and drift', () => {
 		assert.deepEqual(report.signals.filter((signal) => ['labels', 'vocabulary', 'domainClassifier'].includes(signal)), ['labels', 'vocabulary', 'domainClassifier']);
 	});
 
+	void it('refuses a file with no record to compare, and names the first skipped line of a file it can read', async () => {
+		const directory = mkdtempSync(path.join(os.tmpdir(), 'tunelint-drift-'));
+		const empty = path.join(directory, 'empty.jsonl');
+		writeFileSync(empty, '');
+		const garbage = path.join(directory, 'garbage.jsonl');
+		writeFileSync(garbage, 'not json\n[1, 2]\n');
+		const noRecords = await run('drift', garbage, fixture('same.jsonl'), '--no-domain-classifier');
+		assert.equal(noRecords.code, 2);
+		assert.match(noRecords.err, /garbage\.jsonl: no records to profile \(2 lines skipped, the first on line 1: not a JSON object record/);
+		const emptyStats = await run('stats', empty);
+		assert.equal(emptyStats.code, 2);
+		assert.match(emptyStats.err, /empty\.jsonl: no records to profile \(the file is empty\)/);
+		const partial = path.join(directory, 'partial.jsonl');
+		writeFileSync(partial, `${readFileSync(fixture('same.jsonl'), 'utf8')}{"text": "broken\n`);
+		const drift = await run('drift', fixture('reference.jsonl'), partial, '--no-domain-classifier');
+		assert.equal(drift.code, 0, drift.err);
+		assert.match(drift.err, /partial\.jsonl: 1 line skipped \(not JSON object records of a known format\), the first on line 301/);
+	});
+
 	void it('refuses a broken snapshot and a missing file with a message naming the file', async () => {
 		const missing = await run('drift', fixture('nope.jsonl'), fixture('same.jsonl'));
 		assert.equal(missing.code, 2);

@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
 
 import { compareProfiles, DEFAULT_DRIFT_THRESHOLDS, type DomainClassifierResult, type DriftReport, type DriftThresholds } from '../core/drift/compare';
-import { profileRecords, profiledRecords } from '../core/drift/profile';
 import type { DatasetProfile } from '../core/drift/profile';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../training/backend';
 import { DEFAULT_DOMAIN_OPTIONS, domainClassifier } from '../training/drift/domainClassifier';
 import { loadSettings } from './config';
 import { type CliIo, UsageError } from './io';
-import { readText, snapshotOf } from './stats';
+import { profileFile, readText, snapshotOf } from './stats';
 
 export const DRIFT_USAGE = `Usage: tunelint drift A B [options]
 
@@ -88,8 +87,7 @@ export async function runDrift(argv: string[], io: CliIo): Promise<number> {
 		if (snapshot !== undefined) {
 			return { profile: snapshot, texts: undefined };
 		}
-		const { records, skipped } = profiledRecords(text, settings.fields);
-		return { profile: profileRecords(records, skipped, file), texts: records.map((record) => record.text) };
+		return profileFile(text, file, settings.fields, io);
 	}));
 	const [a, b] = sides;
 	let domain: DomainClassifierResult | undefined;

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { type DatasetProfile, profileDataset, profileProblem } from '../core/drift/profile';
+import { type DatasetProfile, profiledRecords, profileProblem, profileRecords } from '../core/drift/profile';
+import type { FieldMapping } from '../core/types';
 import { TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { ConfigError, loadSettings } from './config';
 import { type CliIo, UsageError } from './io';
@@ -43,7 +44,7 @@ export async function runStats(argv: string[], io: CliIo): Promise<number> {
 	}
 	const file = positionals[0];
 	const { settings } = await loadSettings(values.config, process.cwd());
-	const profile = profileDataset(await readText(file), file, settings.fields);
+	const { profile } = profileFile(await readText(file), file, settings.fields, io);
 	const snapshot = JSON.stringify(profile);
 	if (values.out === undefined) {
 		io.out(snapshot);
@@ -60,6 +61,22 @@ export async function runStats(argv: string[], io: CliIo): Promise<number> {
 	}
 	io.out(values.format === 'json' ? JSON.stringify({ file, out: values.out, records: profile.records, skipped: profile.skipped }) : `${file}: ${profile.records} records profiled (${profile.skipped} skipped); snapshot written to ${values.out}`);
 	return 0;
+}
+
+/**
+ * Profiles a dataset's text, with its records' texts (for the domain classifier). A file with no record to profile is
+ * refused (ConfigError, exit 2); skipped lines are reported on stderr, naming the first.
+ */
+export function profileFile(text: string, file: string, fields: FieldMapping, io: CliIo): { profile: DatasetProfile; texts: string[] } {
+	const { records, skipped, firstSkippedLine } = profiledRecords(text, fields);
+	const lines = `${skipped} line${skipped === 1 ? '' : 's'}`;
+	if (records.length === 0) {
+		throw new ConfigError(`${file}: no records to profile (${skipped === 0 ? 'the file is empty' : `${lines} skipped, the first on line ${firstSkippedLine}: not a JSON object record of a known format`})`);
+	}
+	if (skipped > 0) {
+		io.err(`tunelint: ${file}: ${lines} skipped (not JSON object records of a known format), the first on line ${firstSkippedLine}`);
+	}
+	return { profile: profileRecords(records, skipped, file), texts: records.map((record) => record.text) };
 }
 
 /** Reads a file as UTF-8 text, with a message naming the file when it cannot be read. */

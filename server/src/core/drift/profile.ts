@@ -4,7 +4,7 @@ import { BUILT_IN_LEXICON, type Lexicon } from '../fairness/lexicon';
 import { detectRecordFormat, majorityFormat } from '../formats';
 import { isJsonObject, parseLine, splitLines } from '../records';
 import { countTokens } from '../tokens';
-import type { DatasetFormat, FieldMapping } from '../types';
+import type { DatasetFormat, FieldMapping, JsonObject } from '../types';
 
 /**
  * A dataset's profile: everything `drift` compares, in a small JSON object. `tunelint stats` writes it as a snapshot,
@@ -74,27 +74,35 @@ export interface ProfiledRecord {
 	format: DatasetFormat;
 }
 
-/** The JSON object records of a document with their content; everything else is counted as skipped. */
-export function profiledRecords(text: string, fields: FieldMapping): { records: ProfiledRecord[]; skipped: number } {
-	const objects = [];
+/**
+ * The JSON object records of a document with their content; everything else is counted as skipped, and the first
+ * skipped line (1-based) is named so the caller can point at it.
+ */
+export function profiledRecords(text: string, fields: FieldMapping): { records: ProfiledRecord[]; skipped: number; firstSkippedLine?: number } {
+	const objects: { value: JsonObject; line: number }[] = [];
 	let skipped = 0;
-	for (const raw of splitLines(text)) {
+	let firstSkippedLine = Number.POSITIVE_INFINITY;
+	const skip = (line: number): void => {
+		skipped++;
+		firstSkippedLine = Math.min(firstSkippedLine, line);
+	};
+	splitLines(text).forEach((raw, index) => {
 		const parsed = parseLine(raw);
 		if (parsed.kind === 'value' && isJsonObject(parsed.value)) {
-			objects.push(parsed.value);
+			objects.push({ value: parsed.value, line: index + 1 });
 		} else if (raw.trim() !== '' || parsed.kind === 'invalid') {
-			skipped++;
+			skip(index + 1);
 		}
-	}
-	const formats = objects.map((value) => detectRecordFormat(value, fields).format);
+	});
+	const formats = objects.map(({ value }) => detectRecordFormat(value, fields).format);
 	const counts = new Map<DatasetFormat, number>();
 	formats.forEach((format) => format !== undefined && counts.set(format, (counts.get(format) ?? 0) + 1));
 	const majority = majorityFormat(counts);
 	const records: ProfiledRecord[] = [];
-	objects.forEach((value, index) => {
+	objects.forEach(({ value, line }, index) => {
 		const format = formats[index] ?? majority;
 		if (format === undefined) {
-			skipped++;
+			skip(line);
 			return;
 		}
 		const content = recordContent(value, format, fields);
@@ -102,7 +110,7 @@ export function profiledRecords(text: string, fields: FieldMapping): { records: 
 		const conversational = content.turns.length > 1 || format === 'openai-chat' || format === 'sharegpt';
 		records.push({ text: content.text, label, roles: conversational ? content.turns.map((turn) => turn.role).join('>') : undefined, format });
 	});
-	return { records, skipped };
+	return { records, skipped, ...(skipped > 0 ? { firstSkippedLine } : {}) };
 }
 
 /** Free-text answers are not labels: only short answers (a class name, "yes") are counted as labels. */
