@@ -38,6 +38,7 @@ void describe('forgetting probe on a synthetic pair (shared vocabulary, unrelate
 			return found.retention;
 		};
 		const table = report.rows.map((candidate) => `${candidate.method} ${JSON.stringify(candidate.params)} ${candidate.retention.toFixed(3)}`).join('; ');
+		assert.deepEqual([report.base.labels.length, report.target.labels.length], [2, 3], 'different label sets: one head per task on the shared encoder');
 		assert.ok(report.base.before > 0.75, `base accuracy ${report.base.before}`);
 		const plain = row('plain');
 		assert.ok(plain < 0.85, `plain fine-tuning should forget: ${table}`);
@@ -46,6 +47,31 @@ void describe('forgetting probe on a synthetic pair (shared vocabulary, unrelate
 			assert.ok(row(method, share) > plain + 0.05, `${method} should retain more than plain: ${table}`);
 		}
 		assert.deepEqual(report.rows.filter((candidate) => candidate.method === 'replay').map((candidate) => candidate.params.share), DEFAULT_FORGET_OPTIONS.replayShares);
+	});
+});
+
+void describe('EWC importance', () => {
+	void it('is the diagonal empirical Fisher of the base data: the squared gradient of each weight, scaled alike and capped at 10', () => {
+		const model = new ForgetModel(6, 4, seededRandom(5));
+		model.addHead('base', 2);
+		const vector = { indices: Int32Array.from([1, 4]), values: Float32Array.from([0.8, 0.6]) };
+		for (let i = 0; i < 10; i++) {
+			model.step('base', vector, 0, 0.3);
+			model.step('base', { indices: Int32Array.from([0, 4]), values: Float32Array.from([0.6, 0.8]) }, 1, 0.3);
+		}
+		const fisher = model.fisher('base', [vector], [1]);
+		const stepped = model.clone();
+		const learningRate = 1e-4;
+		stepped.step('base', vector, 1, learningRate);
+		const squared = Array.from(model.encoder, (weight, i) => ((weight - stepped.encoder[i]) / learningRate) ** 2);
+		const touched = squared.map((_, i) => i).filter((i) => fisher[i] > 0);
+		assert.ok(touched.some((i) => fisher[i] === 10), 'the largest importances are capped at 10');
+		// Float32 weights resolve a step of 1e-4 to a few digits, so the ratio is checked where the importance is not tiny.
+		const compared = touched.filter((i) => fisher[i] > 0.1 && fisher[i] < 10);
+		const ratios = compared.map((i) => fisher[i] / squared[i]).sort((a, b) => a - b);
+		const scale = ratios[Math.floor(ratios.length / 2)];
+		assert.ok(compared.length >= 8 && ratios.every((ratio) => Math.abs(ratio / scale - 1) < 0.02), `importance / squared gradient: ${ratios.map((ratio) => ratio.toFixed(1)).join(', ')}`);
+		assert.deepEqual([0, 2, 3, 5].flatMap((row) => [0, 1, 2, 3].map((j) => fisher[row * 4 + j])), new Array<number>(16).fill(0), 'no importance for the rows of words the base data lacks');
 	});
 });
 
