@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import { defaultSettings } from '../../server/src/core';
 import { compareProfiles, type DatasetProfile, jensenShannon, kolmogorovSmirnov, profileDataset, profileProblem, psi } from '../../server/src/core/drift';
+import { rocAuc } from '../../server/src/core/drift/statistics';
 import { PHONE_TOPICS, sample } from './driftData';
 
 const fields = defaultSettings().fields;
@@ -22,6 +23,14 @@ void describe('drift statistics', () => {
 		assert.equal(jensenShannon([0.3, 0.7], [0.3, 0.7]), 0);
 		assert.ok(Math.abs(jensenShannon([1, 0], [0, 1]) - 1) < 1e-12);
 		assert.equal(jensenShannon([0.2, 0.8], [0.6, 0.4]), jensenShannon([0.6, 0.4], [0.2, 0.8]));
+	});
+
+	void it('AUC is the share of (B, A) pairs ranked B above A, ties counting half', () => {
+		assert.equal(rocAuc([0.1, 0.2, 0.8, 0.9], [false, false, true, true]), 1);
+		assert.equal(rocAuc([0.9, 0.8, 0.2, 0.1], [false, false, true, true]), 0);
+		// Pairs (positive, negative): (0.4 > 0.3) 1, (0.4 > 0.5) 0, (0.5 = 0.5) 0.5, (0.5 > 0.3) 1: 2.5 of 4.
+		assert.equal(rocAuc([0.3, 0.5, 0.4, 0.5], [false, false, true, true]), 0.625);
+		assert.equal(rocAuc([0.3, 0.7], [true, true]), 0.5, 'one class only: no ranking to judge');
 	});
 
 	void it('Kolmogorov-Smirnov finds the largest CDF gap, with ties', () => {
