@@ -79,11 +79,16 @@ void describe('Gaussian process', () => {
 });
 
 void describe('search on known functions', () => {
-	void it('Bayes finds the minimum of a 2-D quadratic within 25 evaluations (every seed)', async () => {
+	void it('Bayes finds the minimum of a 2-D quadratic within 25 evaluations (every seed), and beats random search on average over seeds', async () => {
+		let bayesTotal = 0;
+		let randomTotal = 0;
 		for (const seed of SEEDS) {
 			const best = await bestOf('bayes', quadratic, quadraticSpace, 25, seed);
 			assert.ok(best < 0.01, `seed ${seed}: best ${best}`);
+			bayesTotal += best;
+			randomTotal += await bestOf('random', quadratic, quadraticSpace, 25, seed);
 		}
+		assert.ok(bayesTotal < randomTotal, `Bayes mean ${bayesTotal / SEEDS.length}, random mean ${randomTotal / SEEDS.length}`);
 	});
 
 	void it('Bayes gets within 0.1 of Branin\'s minimum within 30 evaluations, and beats random search on average over seeds', async () => {
