@@ -20,8 +20,9 @@ void describe('tunelint tune', () => {
 		const args = ['tune', file, '--method', 'bayes', '--trials', '4', '--epochs', '2', '--seed', '3', '--backend', 'cpu', '--format', 'json'];
 		const result = await run(...args);
 		assert.equal(result.code, 0, result.err);
-		const output = JSON.parse(result.out) as { method: string; trials: { params: Record<string, number>; metric: number; seconds: number }[]; best: { params: Record<string, number>; metric: number }; bestSoFar: number[] };
+		const output = JSON.parse(result.out) as { method: string; workers: number; trials: { params: Record<string, number>; metric: number; seconds: number }[]; best: { params: Record<string, number>; metric: number }; bestSoFar: number[] };
 		assert.equal(output.method, 'bayes');
+		assert.equal(output.workers, Math.min(4, os.availableParallelism()), 'one worker process per core by default, at most one per trial');
 		assert.equal(output.trials.length, 4);
 		assert.ok(output.trials.every((trial) => Number.isFinite(trial.metric) && typeof trial.seconds === 'number' && trial.params.learningRate > 0));
 		const bestTrial = output.trials.reduce((best, trial) => (trial.metric < best.metric ? trial : best));
