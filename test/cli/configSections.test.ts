@@ -51,9 +51,9 @@ void describe('config file sections (training, drift)', () => {
 	void it('reports out-of-range and unknown section entries as problems and ignores them', async () => {
 		const directory = scratch();
 		const file = path.join(directory, '.tunelintrc.json');
-		writeFileSync(file, JSON.stringify({ training: { learningRate: -1, dropout: 0.2, speed: 3 }, drift: { psi: 'high', auc: 0.9 } }));
+		writeFileSync(file, JSON.stringify({ training: { learningRate: -1, dropout: 0.2, embeddingSize: 16, speed: 3 }, drift: { psi: 'high', auc: 0.9 } }));
 		const { sections, problems } = await loadSettings(file, directory);
-		assert.deepEqual(sections, { training: { dropout: 0.2 }, drift: { auc: 0.9 } });
+		assert.deepEqual(sections, { training: { dropout: 0.2, embeddingSize: 16 }, drift: { auc: 0.9 } });
 		assert.equal(problems.length, 3, problems.join('\n'));
 		assert.ok(problems.every((problem) => problem.startsWith(file)));
 		assert.ok(!problems.some((problem) => /unknown configuration key/.test(problem)), 'the sections are known keys');

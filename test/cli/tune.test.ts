@@ -47,7 +47,27 @@ void describe('tunelint tune', () => {
 		assert.deepEqual(output.space.find((parameter) => parameter.name === 'dropout'), { name: 'dropout', kind: 'linear', min: 0, max: 0.5 }, 'an invalid range keeps the default');
 		assert.deepEqual(output.space.map((parameter) => parameter.name), ['learningRate', 'l2', 'dropout', 'batchSize']);
 		assert.match(result.err, /tunelint: .*\.tunelintrc\.json: tune\.space\.dropout: \{"min":0\.2,"max":0\.1\} is not \{"min": x, "max": y\} with 0 ≤ min < max < 1; using the default/);
-		assert.match(result.err, /tune\.space\.hiddenSize is not a parameter of the proxy model .*no embedding or hidden size/);
+		assert.match(result.err, /tune\.space\.hiddenSize is not a parameter of the proxy model \(known: learningRate, l2, dropout, batchSize, embeddingSize\)/);
+	});
+
+	void it('searches the embedding size only when the tune section names it', async () => {
+		const folder = mkdtempSync(path.join(os.tmpdir(), 'tunelint-tune-'));
+		copyFileSync(path.join(FIXTURES, 'training', 'sentiment.jsonl'), path.join(folder, 'data.jsonl'));
+		const tune = async (space: unknown) => {
+			writeFileSync(path.join(folder, '.tunelintrc.json'), JSON.stringify({ tune: { space } }));
+			const result = await run('tune', path.join(folder, 'data.jsonl'), '--method', 'grid', '--trials', '4', '--epochs', '1', '--workers', '1', '--backend', 'cpu', '--format', 'json');
+			assert.equal(result.code, 0, result.err);
+			return { ...result, output: JSON.parse(result.out) as { trials: { params: Record<string, number> }[]; space: { name: string; values?: number[] }[] } };
+		};
+		const named = await tune({ embeddingSize: { values: [0, 4] }, learningRate: { min: 0.05, max: 0.1 }, l2: { min: 1e-4, max: 2e-4 }, dropout: { min: 0, max: 0.01 }, batchSize: { values: [64] } });
+		assert.deepEqual(named.output.space.at(-1), { name: 'embeddingSize', kind: 'choice', values: [0, 4] });
+		assert.deepEqual([...new Set(named.output.trials.map((trial) => trial.params.embeddingSize))].sort(), [0, 4], 'the grid tries both sizes');
+		const defaults = await tune({ embeddingSize: {} });
+		assert.deepEqual(defaults.output.space.at(-1), { name: 'embeddingSize', kind: 'choice', values: [0, 16, 64] });
+		const unnamed = await tune({ batchSize: { values: [64] } });
+		assert.ok(unnamed.output.trials.every((trial) => !('embeddingSize' in trial.params)), 'not in the default space');
+		const invalid = await tune({ embeddingSize: { values: [-1] } });
+		assert.match(invalid.err, /tune\.space\.embeddingSize: \{"values":\[-1\]\} is not \{"values": \[whole numbers ≥ 0\]\}; using the default/);
 	});
 
 	void it('refuses a bad --workers or --method with a usage error', async () => {

@@ -60,7 +60,7 @@ void describe('tunelint train', { skip: existsSync(CLI) ? false : 'server/out/cl
 		// The first 60 records as the --valid file: the result's validation metrics are measured on it.
 		const valid = path.join(work, 'valid.jsonl');
 		writeFileSync(valid, `${readFileSync(SENTIMENT, 'utf8').split('\n').slice(0, 60).join('\n')}\n`);
-		const options = ['--folds', '2', '--epochs', '6', '--patience', '2', '--lr', '0.1', '--l2', '0.0001', '--dropout', '0.1', '--seed', '7', '--backend', 'auto'];
+		const options = ['--folds', '2', '--epochs', '6', '--patience', '2', '--lr', '0.1', '--l2', '0.0001', '--dropout', '0.1', '--embedding-size', '4', '--seed', '7', '--backend', 'auto'];
 		const run = await train([SENTIMENT, '--valid', valid, ...options, '--format', 'json', '--no-learning-curve', '--out', out]);
 		assert.ok(run.code === 0 || run.code === 1, run.stderr);
 		const result = JSON.parse(run.stdout);
@@ -70,8 +70,8 @@ void describe('tunelint train', { skip: existsSync(CLI) ? false : 'server/out/cl
 		assert.ok(['node', 'wasm', 'cpu'].includes(result.backend));
 		assert.equal(result.seed, 7);
 		assert.deepEqual(
-			{ folds: result.config.folds, epochs: result.config.epochs, patience: result.config.patience, learningRate: result.config.learningRate, l2: result.config.l2, dropout: result.config.dropout, seed: result.config.seed, backend: result.config.backend },
-			{ folds: 2, epochs: 6, patience: 2, learningRate: 0.1, l2: 0.0001, dropout: 0.1, seed: 7, backend: 'auto' },
+			{ folds: result.config.folds, epochs: result.config.epochs, patience: result.config.patience, learningRate: result.config.learningRate, l2: result.config.l2, dropout: result.config.dropout, embeddingSize: result.config.embeddingSize, seed: result.config.seed, backend: result.config.backend },
+			{ folds: 2, epochs: 6, patience: 2, learningRate: 0.1, l2: 0.0001, dropout: 0.1, embeddingSize: 4, seed: 7, backend: 'auto' },
 		);
 		assert.deepEqual(Object.keys(result.metrics.train).sort(), ['accuracy', 'loss']);
 		assert.deepEqual(Object.keys(result.metrics.validation).sort(), ['accuracy', 'loss', 'macroF1']);

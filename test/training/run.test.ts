@@ -57,6 +57,33 @@ void describe('the proxy model', () => {
 		assert.deepEqual(await model.predict(vectors), before);
 		model.dispose();
 	});
+	void it('with an embedding size, learns through the embedding and its dense layer, seeded, and restores them all', async () => {
+		const vectors = [
+			{ indices: Int32Array.from([0, 1]), values: Float32Array.from([0.6, 0.8]) },
+			{ indices: Int32Array.from([2, 3]), values: Float32Array.from([0.8, 0.6]) },
+		];
+		const trained = async (seed: number) => {
+			const model = new ProxyModel(4, 2, { learningRate: 0.1, l2: 0, embeddingSize: 3, seed });
+			const tensors = tf.memory().numTensors;
+			const snapshot = model.snapshot();
+			assert.equal(tf.memory().numTensors, tensors + 3, 'embedding table, dense layer and bias');
+			const losses: number[] = [];
+			for (let step = 0; step < 30; step++) {
+				losses.push(await model.trainBatch(vectors, [0, 1]));
+			}
+			const probabilities = await model.predict(vectors);
+			model.restore(snapshot);
+			const restored = await model.predict(vectors);
+			model.dispose();
+			return { losses, probabilities, restored };
+		};
+		const first = await trained(5);
+		assert.ok(first.probabilities[0] > 0.9 && first.probabilities[3] > 0.9, `${first.probabilities}`);
+		assert.ok(first.losses[29] < first.losses[0]);
+		assert.ok(Math.abs(first.restored[0] - 0.5) < 1e-6, 'the dense layer starts at zero: a uniform prediction');
+		assert.deepEqual((await trained(5)).losses, first.losses, 'same seed, same embedding, same training');
+		assert.notDeepEqual((await trained(6)).losses, first.losses, 'the seed draws the embedding');
+	});
 });
 
 void describe('runValidation', () => {

@@ -231,5 +231,8 @@ void describe('initial design and objective', () => {
 		const other = tuneObjective(text, 'sentiment.jsonl', fields, { seed: 6, validationShare: 0.2, epochs: 3 });
 		assert.notEqual(await other.evaluate(params), loss, 'another seed splits and trains differently');
 		assert.ok(DEFAULT_TUNE_SPACE.every((parameter) => parameter.name in params));
+		const embedded = await first.evaluate({ ...params, embeddingSize: 8 });
+		assert.ok(Number.isFinite(embedded) && embedded !== loss, 'the embedding size reaches the model');
+		assert.equal(await first.evaluate({ ...params, embeddingSize: 0 }), loss, 'embedding size 0 is the linear model');
 	});
 });

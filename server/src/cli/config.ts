@@ -52,6 +52,7 @@ export interface TrainingDefaults {
 	learningRate?: number;
 	l2?: number;
 	dropout?: number;
+	embeddingSize?: number;
 	batchSize?: number;
 	epochs?: number;
 	patience?: number;
@@ -61,6 +62,7 @@ const TRAINING_KEYS: Record<keyof TrainingDefaults, (value: number) => boolean> 
 	learningRate: (value) => value > 0,
 	l2: (value) => value >= 0,
 	dropout: (value) => value >= 0 && value < 1,
+	embeddingSize: (value) => Number.isInteger(value) && value >= 0,
 	batchSize: (value) => Number.isInteger(value) && value >= 1,
 	epochs: (value) => Number.isInteger(value) && value >= 1,
 	patience: (value) => Number.isInteger(value) && value >= 1,

@@ -27,9 +27,12 @@ Options:
   --batch-size N                 (default ${DEFAULT_RUN_CONFIG.batchSize})
   --lr X                         Adam learning rate (default ${DEFAULT_RUN_CONFIG.learningRate})
                                  (the "training" section of .tunelintrc.json, saved by "tunelint tune --save",
-                                 replaces these defaults for epochs, patience, batch size, lr, l2 and dropout)
+                                 replaces these defaults for epochs, patience, batch size, lr, l2, dropout and
+                                 embedding size)
   --l2 X                         L2 penalty (default ${DEFAULT_RUN_CONFIG.l2})
   --dropout X                    input (context) feature dropout, 0 to <1 (default ${DEFAULT_RUN_CONFIG.dropout})
+  --embedding-size N             0: a linear classifier over the features; N > 0: fastText's, an N-wide embedding
+                                 and a dense layer (default ${DEFAULT_RUN_CONFIG.embeddingSize}; the free-text proxy always embeds, 0 = 32 wide)
   --seed N                       seed for splits, shuffling and dropout (default ${DEFAULT_RUN_CONFIG.seed})
   --backend auto|cpu|wasm|node   TensorFlow.js backend (default auto: node, else wasm, else cpu)
   --no-learning-curve            skip the 10/25/50 % learning-curve fits
@@ -102,6 +105,7 @@ async function train(argv: string[], io: CliIo, cancellation: SignalCancellation
 			lr: { type: 'string' },
 			l2: { type: 'string' },
 			dropout: { type: 'string' },
+			'embedding-size': { type: 'string' },
 			seed: { type: 'string' },
 			backend: { type: 'string', default: 'auto' },
 			'no-learning-curve': { type: 'boolean', default: false },
@@ -147,6 +151,7 @@ async function train(argv: string[], io: CliIo, cancellation: SignalCancellation
 		learningRate: number(values.lr, '--lr', defaults.learningRate, (x) => x > 0),
 		l2: number(values.l2, '--l2', defaults.l2, (x) => x >= 0),
 		dropout: number(values.dropout, '--dropout', defaults.dropout, (x) => x >= 0 && x < 1),
+		embeddingSize: wholeNumberFlag(values['embedding-size'], '--embedding-size', defaults.embeddingSize, 0),
 		seed: wholeNumberFlag(values.seed, '--seed', DEFAULT_RUN_CONFIG.seed, 0),
 		backend: values.backend as BackendChoice,
 		learningCurve: !values['no-learning-curve'],

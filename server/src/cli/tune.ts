@@ -12,15 +12,17 @@ import { type CliIo, UsageError } from './io';
 
 export const TUNE_USAGE = `Usage: tunelint tune FILE [options]
 
-Searches hyper-parameters of the proxy model (learning rate and L2 on a log scale, input dropout, batch size; epochs
-by early stopping) on a seeded stratified split of FILE, minimising the validation loss. Trials run in parallel
-worker processes. The proxy is a linear model: it has no embedding or hidden size to search.
+Searches hyper-parameters of the proxy model (learning rate and L2 on a log scale, input dropout, batch size, and
+the embedding size when the config asks; epochs by early stopping) on a seeded stratified split of FILE, minimising
+the validation loss. Trials run in parallel worker processes.
 
 The space is configurable in the config file's "tune" section, e.g.
   {"tune": {"space": {"learningRate": {"min": 0.0001, "max": 0.1}, "l2": {"min": 1e-6, "max": 0.01},
-                      "dropout": {"min": 0, "max": 0.3}, "batchSize": {"values": [16, 32, 64]}}}}
+                      "dropout": {"min": 0, "max": 0.3}, "batchSize": {"values": [16, 32, 64]},
+                      "embeddingSize": {"values": [0, 16, 64]}}}}
 (defaults: learning rate 0.001–0.5, L2 1e-7–0.1, dropout 0–0.5, batch size 32, 64, 128, 256; a parameter the
-section does not name keeps its default range).
+section does not name keeps its default range. The embedding size, 0 for the linear classifier or the width of
+fastText's embedding, is searched only when named: {} gives 0, 16, 64. It makes trials 2–8 times slower.)
 
 Options:
   --method grid|random|bayes|tpe   (default bayes: Gaussian process, Matérn 5/2, expected improvement;

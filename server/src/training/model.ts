@@ -1,13 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { type EmbeddingBag, embeddingBag, type SquaredRows, squaredRows, variableOf } from './embeddingBag';
+import { type EmbeddingBag, embeddingBag, projection, type SquaredRows, squaredRows, variableOf } from './embeddingBag';
 import type { SparseVector } from './features';
-import type { Random } from './random';
+import { type Random, seededRandom } from './random';
 
 /**
- * The proxy model: a softmax regression over sparse TF-IDF features, written as an embedding bag (embeddingBag.ts:
- * gather the active rows forward, scatter into them backward, which also trains on wasm). A linear model is also
- * what the scikit-learn reference is, and it trains in one or two epochs.
+ * The proxy model: by default a softmax regression over sparse TF-IDF features, written as an embedding bag
+ * (embeddingBag.ts: gather the active rows forward, scatter into them backward, which also trains on wasm). A linear
+ * model is also what the scikit-learn reference is, and it trains in one or two epochs.
+ *
+ * With an embedding size e > 0 it is fastText's classifier instead: the bag maps the features to an e-wide embedding
+ * and a dense layer maps that to the classes, a rank-e factorisation of the linear model's table. The embedding rows
+ * start small and random (seeded, drawn in JavaScript so every backend starts from the same weights), the output
+ * layer at zero, so training starts from the same uniform prediction as the linear model.
  */
 
 /** Hyper-parameters of the model and its optimiser. */
@@ -15,23 +20,39 @@ export interface ModelOptions {
 	learningRate: number;
 	/** Weight of the L2 penalty on the table rows each batch uses. */
 	l2: number;
+	/** Width of the feature embedding; 0 (the default) is the linear model, whose table maps features to classes. */
+	embeddingSize?: number;
+	/** Seeds the embedding's initial rows (unused by the linear model, which starts at zero). */
+	seed?: number;
 }
 
-/** A softmax regression over sparse features, trained with Adam; call {@link ProxyModel.dispose} when done. */
+/** A softmax classifier over sparse features, trained with Adam; call {@link ProxyModel.dispose} when done. */
 export class ProxyModel {
 	private readonly table: tf.Variable<tf.Rank.R2>;
+	/** The dense layer from the embedding to the classes; absent in the linear model. */
+	private readonly output: tf.Variable<tf.Rank.R2> | undefined;
 	private readonly bias: tf.Variable<tf.Rank.R1>;
 	private readonly optimizer: tf.Optimizer;
 	private readonly bag: EmbeddingBag;
 	private readonly squaredRows: SquaredRows;
+	private readonly project = projection();
 
 	constructor(
 		readonly featureCount: number,
 		readonly classCount: number,
 		private readonly options: ModelOptions,
 	) {
-		// Zeros are a fine start for a convex model, and they keep runs reproducible without a random initialiser.
-		this.table = variableOf(tf.zeros<tf.Rank.R2>([Math.max(1, featureCount), classCount]));
+		const rows = Math.max(1, featureCount);
+		const embeddingSize = options.embeddingSize ?? 0;
+		if (embeddingSize > 0) {
+			const random = seededRandom(options.seed ?? 1);
+			const scale = 1 / embeddingSize;
+			this.table = variableOf(tf.tensor2d(Float32Array.from({ length: rows * embeddingSize }, () => (2 * random() - 1) * scale), [rows, embeddingSize]));
+			this.output = variableOf(tf.zeros<tf.Rank.R2>([embeddingSize, classCount]));
+		} else {
+			// Zeros are a fine start for a convex model, and they keep runs reproducible without a random initialiser.
+			this.table = variableOf(tf.zeros<tf.Rank.R2>([rows, classCount]));
+		}
 		this.bias = variableOf(tf.zeros<tf.Rank.R1>([classCount]));
 		this.optimizer = tf.train.adam(options.learningRate);
 		this.bag = embeddingBag();
@@ -49,7 +70,7 @@ export class ProxyModel {
 			}
 			const penalty = tf.mul(this.options.l2 / vectors.length, this.squaredRows(this.table, batch.indices));
 			return tf.add(crossEntropy, penalty) as tf.Scalar;
-		}, true, [this.table, this.bias]);
+		}, true, this.variables());
 		const value = loss === null ? Number.NaN : (await loss.data())[0];
 		tf.dispose([targets, batch.indices, batch.values, batch.segments]);
 		loss?.dispose();
@@ -71,23 +92,27 @@ export class ProxyModel {
 
 	/** Copies of the weights, for restoring the best epoch later. */
 	snapshot(): tf.Tensor[] {
-		return [this.table.clone(), this.bias.clone()];
+		return this.variables().map((variable) => variable.clone());
 	}
 
 	/** Puts back weights taken with {@link snapshot} (and disposes them). */
 	restore(weights: tf.Tensor[]): void {
-		this.table.assign(weights[0] as tf.Tensor2D);
-		this.bias.assign(weights[1] as tf.Tensor1D);
+		this.variables().forEach((variable, index) => variable.assign(weights[index]));
 		tf.dispose(weights);
 	}
 
 	dispose(): void {
 		this.optimizer.dispose();
-		tf.dispose([this.table, this.bias]);
+		tf.dispose(this.variables());
+	}
+
+	private variables(): tf.Variable[] {
+		return this.output === undefined ? [this.table, this.bias] : [this.table, this.output, this.bias];
 	}
 
 	private logits(batch: PackedBatch): tf.Tensor2D {
-		return tf.add(this.bag(this.table, batch.indices, batch.values, batch.segments), this.bias);
+		const bagged = this.bag(this.table, batch.indices, batch.values, batch.segments);
+		return tf.add(this.output === undefined ? bagged : this.project(bagged, this.output), this.bias);
 	}
 }
 

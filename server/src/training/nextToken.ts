@@ -103,7 +103,7 @@ async function fitNextToken(space: Space, trainIds: readonly number[], validatio
 	for (const id of trainIds) {
 		space.answers[id].targets.forEach((target) => unigram[target]++);
 	}
-	const model = new NextTokenModel(space.features.size, space.vocabulary.words.length, unigram, { learningRate: options.learningRate, l2: options.l2, dimension: DEFAULT_DIMENSION, seed: options.seed });
+	const model = new NextTokenModel(space.features.size, space.vocabulary.words.length, unigram, { learningRate: options.learningRate, l2: options.l2, dimension: options.embeddingSize > 0 ? options.embeddingSize : DEFAULT_DIMENSION, seed: options.seed });
 	try {
 		const trainSet = scoredPositions(space.answers, trainIds, scored);
 		const validationSet = validationIds === undefined ? undefined : scoredPositions(space.answers, validationIds, scored);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { type EmbeddingBag, embeddingBag, type SquaredRows, squaredRows, variableOf } from './embeddingBag';
+import { type EmbeddingBag, embeddingBag, projection, type SquaredRows, squaredRows, variableOf } from './embeddingBag';
 import type { EncodedAnswer, PositionSet } from './nextTokenData';
 import { type Random, seededRandom } from './random';
 
@@ -170,25 +170,6 @@ export class NextTokenModel {
 		}
 		return { class: classLoss, classLogits, words, wordLogits };
 	}
-}
-
-/**
- * `inputs × weights` with a gradient that transposes explicitly: on wasm a matMul with its transpose flags set (what
- * tfjs's own matMul gradient uses) is 8–10 times slower than a transpose followed by a plain matMul.
- */
-function projection(): (inputs: tf.Tensor2D, weights: tf.Tensor2D) => tf.Tensor2D {
-	return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-		const [inputs, weights] = args as [tf.Tensor2D, tf.Tensor2D];
-		const save = args[2] as tf.GradSaveFunc;
-		save([inputs, weights]);
-		return {
-			value: tf.matMul(inputs, weights) as tf.Tensor2D,
-			gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-				const [savedInputs, savedWeights] = saved as tf.Tensor2D[];
-				return [tf.matMul(dy, tf.transpose(savedWeights)), tf.matMul(tf.transpose(savedInputs), dy)];
-			},
-		};
-	}) as unknown as (inputs: tf.Tensor2D, weights: tf.Tensor2D) => tf.Tensor2D;
 }
 
 /** Positions sorted by class; `order[i]` is the index in the caller's set of sorted position `i`. */

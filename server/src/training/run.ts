@@ -38,6 +38,7 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
 	learningRate: 0.05,
 	l2: 0,
 	dropout: 0,
+	embeddingSize: 0,
 	patience: 2,
 	seed: 42,
 	backend: 'auto',

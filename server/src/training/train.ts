@@ -21,6 +21,11 @@ export interface TrainOptions {
 	l2: number;
 	/** Share of input features zeroed in each training batch. */
 	dropout: number;
+	/**
+	 * Width of the feature embedding: 0 is the linear classifier, e > 0 fastText's (an e-wide embedding, then a dense
+	 * layer); the next-token proxy always embeds, 0 giving it its default width.
+	 */
+	embeddingSize: number;
 	/** Epochs without a lower validation loss before training stops. */
 	patience: number;
 	seed: number;
@@ -32,6 +37,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
 	learningRate: 0.05,
 	l2: 0,
 	dropout: 0,
+	embeddingSize: 0,
 	patience: 2,
 	seed: 42,
 };
@@ -82,7 +88,7 @@ const YIELD_EVERY_MS = 50;
  * and restores the best weights; without it, trains exactly `options.epochs` epochs (used for the k folds).
  */
 export async function fit(train: EncodedSet, validation: EncodedSet | undefined, featureCount: number, classCount: number, options: TrainOptions, hooks: TrainingHooks = {}): Promise<FitResult> {
-	const model = new ProxyModel(featureCount, classCount, { learningRate: options.learningRate, l2: options.l2 });
+	const model = new ProxyModel(featureCount, classCount, { learningRate: options.learningRate, l2: options.l2, embeddingSize: options.embeddingSize, seed: options.seed });
 	try {
 		const loop = await trainLoop(
 			{

@@ -39,6 +39,7 @@ export function tuneObjective(text: string, file: string, fields: FieldMapping, 
 				l2: params.l2 ?? DEFAULT_TRAIN_OPTIONS.l2,
 				dropout: params.dropout ?? DEFAULT_TRAIN_OPTIONS.dropout,
 				batchSize: params.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize,
+				embeddingSize: params.embeddingSize ?? DEFAULT_TRAIN_OPTIONS.embeddingSize,
 			}, { signal: options.signal });
 			try {
 				return evaluate(await model.predict(validation.vectors), validation.classes, data.labels.length).loss;
