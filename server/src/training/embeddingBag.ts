@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
  * The sparse embedding bag shared by the proxy models. The forward pass gathers only the table rows a batch uses and
  * sums them, weighted, per segment (`GatherV2` + `SparseSegmentSum`); the gradient, a `tf.customGrad`, scatters into
  * those rows only (`ScatterNd`). tfjs's own gradient of `gather` needs `UnsortedSegmentSum`, which the wasm backend
- * lacks, and a dense multi-hot input is 5–10 times slower (measured in bench/train.mjs).
+ * lacks (bench/train.mjs checks that a `tf.layers.embedding` model cannot take a training step on wasm), and a
+ * dense multi-hot input to the same linear softmax took 20 times the CPU time on sst2_train (bench/train.mjs, section 5).
  */
 
 /** `bag(table, indices, values, segments)`: row `s` of the result is the sum of `values[i] * table[indices[i]]` over `segments[i] = s`. */
