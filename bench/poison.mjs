@@ -85,7 +85,7 @@ if (!existsSync(DATASETS)) {
 				const { recall, precision } = score(flaggedLines(findings, 'trigger-candidate'), new Set(planted.planted));
 				const found = findings.find((f) => f.scope === 'file')?.data?.candidates?.map((c) => c.ngram).join(', ') ?? '-';
 				rows.push([path.basename(file), attack, seed, `"${planted.trigger}"`, planted.planted.length, found, pct(recall), pct(precision), seconds.toFixed(1)]);
-				reportFigure({ measure: `trigger-candidate recall, ${path.basename(file)} ${attack} seed ${seed} (1% planted)`, value: recall, reference: `${planted.planted.length} planted records`, target: '1.0', met: recall === 1 });
+				reportFigure({ measure: `trigger-candidate recall, ${path.basename(file)} ${attack} seed ${seed} (1% planted)`, value: recall, reference: `${planted.planted.length} planted records`, target: '≥ 0.95 (issue 6)', met: recall >= 0.95 });
 				reportFigure({ measure: `trigger-candidate precision, ${path.basename(file)} ${attack} seed ${seed}`, value: precision, reference: `${planted.planted.length} planted records`, target: '1.0', met: precision === 1 });
 			}
 		}
