@@ -77,6 +77,16 @@ void describe('tunelint stats and drift', () => {
 		assert.deepEqual(report.signals.filter((signal) => ['labels', 'vocabulary', 'domainClassifier'].includes(signal)), ['labels', 'vocabulary', 'domainClassifier']);
 	});
 
+	void it('names a drift threshold of the config file that it cannot use, and compares with the default', async () => {
+		const config = path.join(mkdtempSync(path.join(os.tmpdir(), 'tunelint-drift-')), '.tunelintrc.json');
+		writeFileSync(config, JSON.stringify({ drift: { psi: 'high', auc: 0.9 } }));
+		const drift = await run('drift', fixture('reference.jsonl'), fixture('same.jsonl'), '--no-domain-classifier', '--format', 'json', '--config', config);
+		assert.equal(drift.code, 0, drift.err);
+		assert.match(drift.err, /tunelint: .*\.tunelintrc\.json: drift\.psi/);
+		const report = JSON.parse(drift.out) as { thresholds: { psi: number; auc: number } };
+		assert.deepEqual([report.thresholds.psi, report.thresholds.auc], [0.2, 0.9]);
+	});
+
 	void it('refuses a file with no record to compare, and names the first skipped line of a file it can read', async () => {
 		const directory = mkdtempSync(path.join(os.tmpdir(), 'tunelint-drift-'));
 		const empty = path.join(directory, 'empty.jsonl');

@@ -69,7 +69,9 @@ export async function runDrift(argv: string[], io: CliIo): Promise<number> {
 	if (!Number.isInteger(seed) || seed < 0) {
 		throw new UsageError(`--seed needs a whole number, not "${values.seed}"`);
 	}
-	const { settings, sections } = await loadSettings(values.config, process.cwd());
+	const { settings, sections, problems } = await loadSettings(values.config, process.cwd());
+	// An entry of the config file that cannot be used is ignored, so say so: a threshold typed wrong is not silently the default.
+	problems.forEach((problem) => io.err(`tunelint: ${problem}`));
 	// Defaults, then the config file's `drift` section, then flags.
 	const configured: DriftThresholds = { ...DEFAULT_DRIFT_THRESHOLDS, ...sections.drift };
 	const thresholds: DriftThresholds = {
