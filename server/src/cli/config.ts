@@ -10,8 +10,9 @@ import { writeNewFile } from '../node/safeWrite';
 export const CONFIG_FILE_NAME = '.tunelintrc.json';
 
 /**
- * Loads settings: defaults, then the config file (the one named, or the nearest `.tunelintrc.json` from the
- * current directory upwards). Problems in the file are returned for the caller to print, never thrown.
+ * Loads settings: defaults, then the config file (the one named, or the nearest `.tunelintrc.json` from
+ * `startDirectory` upwards: the current directory for most commands, the dataset's folder for train and tune).
+ * Problems in the file are returned for the caller to print, never thrown.
  */
 export async function loadSettings(configPath: string | undefined, startDirectory: string): Promise<{ settings: Settings; problems: string[]; configFile?: string; sections: ConfigSections }> {
 	const file = configPath ?? (await findConfig(startDirectory));
