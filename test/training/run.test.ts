@@ -67,6 +67,7 @@ void describe('the proxy model', () => {
 			const tensors = tf.memory().numTensors;
 			const snapshot = model.snapshot();
 			assert.equal(tf.memory().numTensors, tensors + 3, 'embedding table, dense layer and bias');
+			const initial = snapshot.map((weights) => weights.arraySync());
 			const losses: number[] = [];
 			for (let step = 0; step < 30; step++) {
 				losses.push(await model.trainBatch(vectors, [0, 1]));
@@ -74,6 +75,10 @@ void describe('the proxy model', () => {
 			const probabilities = await model.predict(vectors);
 			model.restore(snapshot);
 			const restored = await model.predict(vectors);
+			// The prediction alone cannot show the table is back (a zero dense layer hides it): compare every variable.
+			const after = model.snapshot();
+			assert.deepEqual(after.map((weights) => weights.arraySync()), initial, 'every variable restored');
+			tf.dispose(after);
 			model.dispose();
 			return { losses, probabilities, restored };
 		};
