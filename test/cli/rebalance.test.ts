@@ -101,6 +101,17 @@ void describe('tunelint rebalance and split', () => {
 		assert.deepEqual(weights[30], { line: 31, label: 'spam', weight: Number((41 / (2 * 10)).toFixed(6)) });
 	});
 
+	void it('say which entries of the config file they cannot use (split, rebalance)', () => {
+		const { folder, file } = dataset();
+		const config = path.join(folder, 'bad.tunelintrc.json');
+		writeFileSync(config, JSON.stringify({ training: { learningRate: -1 } }));
+		for (const args of [['split', file, '--valid', '0.2'], ['rebalance', file, '--strategy', 'under', '--out', path.join(folder, 'under.jsonl')]]) {
+			const run = tunelint(...args, '--config', config);
+			assert.equal(run.status, 0, run.stderr);
+			assert.ok(run.stderr.includes(`tunelint: warning: ${config}`) && run.stderr.includes('training.learningRate'), run.stderr);
+		}
+	});
+
 	void it('stratifies the split by label, 0.1 by default, and the same seed writes the same files', () => {
 		const { folder, file, lines } = dataset();
 		const run = tunelint('split', file, '--format', 'json');

@@ -77,7 +77,9 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 		targetLearningRate: positive(values['target-lr'], '--target-lr', DEFAULT_FORGET_OPTIONS.targetLearningRate),
 		replayShares: values.replay === undefined ? DEFAULT_FORGET_OPTIONS.replayShares : values.replay.split(',').map((share) => positive(share, '--replay', 0)),
 	};
-	const { settings } = await loadSettings(values.config, process.cwd());
+	const { settings, problems } = await loadSettings(values.config, process.cwd());
+	// An entry of the config file that cannot be used is ignored, so say so rather than silently use the default.
+	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
 	const base = { file: values.base, text: await readText(values.base) };
 	const target = { file: values.target, text: await readText(values.target) };
 	let report: ForgetReport;

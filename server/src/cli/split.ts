@@ -48,7 +48,9 @@ export async function runSplit(argv: string[], io: CliIo): Promise<number> {
 	}
 	const seed = integer(values.seed, '--seed');
 	const file = single(positionals);
-	const { settings } = await loadSettings(values.config, process.cwd());
+	const { settings, problems } = await loadSettings(values.config, process.cwd());
+	// An entry of the config file that cannot be used is ignored, so say so rather than silently use the default.
+	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
 	const dataset = await readDataset(file);
 	const collected = collectLines(dataset.lines, settings, values['group-axis']);
 	const plan = planSplit(collected.map((line) => ({ line: line.line, stratum: `${line.label ?? ''}\u0000${line.group ?? ''}`, duplicateKey: line.duplicateKey })), share, seed);

@@ -43,7 +43,9 @@ export async function runStats(argv: string[], io: CliIo): Promise<number> {
 		throw new UsageError(`unknown --format "${values.format}" (use text or json)`);
 	}
 	const file = positionals[0];
-	const { settings } = await loadSettings(values.config, process.cwd());
+	const { settings, problems } = await loadSettings(values.config, process.cwd());
+	// An entry of the config file that cannot be used is ignored, so say so rather than silently use the default.
+	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
 	const { profile } = profileFile(await readText(file), file, settings.fields, io);
 	const snapshot = JSON.stringify(profile);
 	if (values.out === undefined) {
