@@ -234,5 +234,7 @@ void describe('initial design and objective', () => {
 		const embedded = await first.evaluate({ ...params, embeddingSize: 8 });
 		assert.ok(Number.isFinite(embedded) && embedded !== loss, 'the embedding size reaches the model');
 		assert.equal(await first.evaluate({ ...params, embeddingSize: 0 }), loss, 'embedding size 0 is the linear model');
+		const configured = tuneObjective(text, 'sentiment.jsonl', fields, { seed: 5, validationShare: 0.2, epochs: 3, defaults: { embeddingSize: 8, epochs: 1, seed: 9 } });
+		assert.equal(await configured.evaluate(params), embedded, 'the config\'s training section fixes what the trial does not set; seed and epochs stay the search\'s');
 	});
 });

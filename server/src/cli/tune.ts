@@ -120,7 +120,7 @@ export async function runTune(argv: string[], io: CliIo): Promise<number> {
 	process.once('SIGINT', cancel);
 	process.once('SIGTERM', cancel);
 	try {
-		const starting = TrialPool.start(workers, { file, fields: settings.fields, seed, validationShare: 0.2, epochs, backend: values.backend as BackendChoice }, (worker, pid) => progress({ type: 'worker', worker, pid }, `worker ${worker}: process ${pid ?? '?'}`));
+		const starting = TrialPool.start(workers, { file, fields: settings.fields, seed, validationShare: 0.2, epochs, backend: values.backend as BackendChoice, defaults: sections.training }, (worker, pid) => progress({ type: 'worker', worker, pid }, `worker ${worker}: process ${pid ?? '?'}`));
 		try {
 			pool = await starting;
 		} catch (error) {

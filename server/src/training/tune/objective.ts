@@ -3,7 +3,7 @@ import { trainingData } from '../examples';
 import { FeatureSpace } from '../features';
 import { evaluate } from '../metrics';
 import { stratifiedSplit } from '../split';
-import { DEFAULT_TRAIN_OPTIONS, type EncodedSet, fit } from '../train';
+import { DEFAULT_TRAIN_OPTIONS, type EncodedSet, fit, type TrainOptions } from '../train';
 import type { Params } from './space';
 
 /**
@@ -19,8 +19,12 @@ export interface TuneObjective {
 	labels: string[];
 }
 
-/** Reads and splits a dataset once and returns the objective (validation loss, lower is better). */
-export function tuneObjective(text: string, file: string, fields: FieldMapping, options: { seed: number; validationShare: number; epochs: number; signal?: CancellationSignal }): TuneObjective {
+/**
+ * Reads and splits a dataset once and returns the objective (validation loss, lower is better). `defaults` (the config
+ * file's `training` section) fixes the hyper-parameters a trial does not set, so that what `--save` writes is tuned for
+ * the model `tunelint train` will then build; `seed` and `epochs` stay the search's own.
+ */
+export function tuneObjective(text: string, file: string, fields: FieldMapping, options: { seed: number; validationShare: number; epochs: number; defaults?: Partial<TrainOptions>; signal?: CancellationSignal }): TuneObjective {
 	const data = trainingData(text, file, fields);
 	const split = stratifiedSplit(data.classes, options.validationShare, options.seed);
 	const space = FeatureSpace.fit(split.train.map((index) => data.examples[index].text));
@@ -31,15 +35,14 @@ export function tuneObjective(text: string, file: string, fields: FieldMapping, 
 		records: { train: split.train.length, validation: split.validation.length },
 		labels: data.labels,
 		async evaluate(params) {
+			const base: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options.defaults, epochs: options.epochs, seed: options.seed };
 			const { model } = await fit(train, validation, space.size, data.labels.length, {
-				...DEFAULT_TRAIN_OPTIONS,
-				epochs: options.epochs,
-				seed: options.seed,
-				learningRate: params.learningRate ?? DEFAULT_TRAIN_OPTIONS.learningRate,
-				l2: params.l2 ?? DEFAULT_TRAIN_OPTIONS.l2,
-				dropout: params.dropout ?? DEFAULT_TRAIN_OPTIONS.dropout,
-				batchSize: params.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize,
-				embeddingSize: params.embeddingSize ?? DEFAULT_TRAIN_OPTIONS.embeddingSize,
+				...base,
+				learningRate: params.learningRate ?? base.learningRate,
+				l2: params.l2 ?? base.l2,
+				dropout: params.dropout ?? base.dropout,
+				batchSize: params.batchSize ?? base.batchSize,
+				embeddingSize: params.embeddingSize ?? base.embeddingSize,
 			}, { signal: options.signal });
 			try {
 				return evaluate(await model.predict(validation.vectors), validation.classes, data.labels.length).loss;

@@ -30,7 +30,7 @@ function send(message: TuneWorkerMessage): Promise<void> {
 async function prepare(setup: TuneSetup): Promise<TuneObjective | undefined> {
 	try {
 		const text = await readFile(setup.file, 'utf8');
-		const prepared = tuneObjective(text, setup.file, setup.fields, { seed: setup.seed, validationShare: setup.validationShare, epochs: setup.epochs, signal: cancellation });
+		const prepared = tuneObjective(text, setup.file, setup.fields, { seed: setup.seed, validationShare: setup.validationShare, epochs: setup.epochs, defaults: setup.defaults, signal: cancellation });
 		const backend = await selectBackend(setup.backend);
 		await send({ type: 'ready', records: prepared.records, labels: prepared.labels, backend: backend.name });
 		return prepared;

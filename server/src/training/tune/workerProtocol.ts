@@ -1,5 +1,6 @@
 import type { FieldMapping } from '../../core/types';
 import type { BackendChoice } from '../backend';
+import type { TrainOptions } from '../train';
 import type { Params } from './space';
 
 /**
@@ -17,6 +18,8 @@ export interface TuneSetup {
 	validationShare: number;
 	epochs: number;
 	backend: BackendChoice;
+	/** The config file's `training` section: the values of the hyper-parameters the search does not vary. */
+	defaults?: Partial<TrainOptions>;
 }
 
 export type TuneParentMessage = { type: 'setup'; setup: TuneSetup } | { type: 'trial'; id: number; params: Params } | { type: 'cancel' };
