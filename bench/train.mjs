@@ -286,7 +286,7 @@ async function designFigures(training) {
 	for (let epoch = 0; epoch < epochs; epoch++) {
 		for (let first = 0; first < trainSet.vectors.length; first += batchSize) {
 			const inputs = multiHot(trainSet.vectors.slice(first, first + batchSize));
-			const targets = tf.oneHot(tf.tensor1d(Array.from(trainSet.classes.subarray(first, first + batchSize)), 'int32'), classCount);
+			const targets = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(trainSet.classes.subarray(first, first + batchSize)), 'int32'), classCount));
 			optimizer.minimize(() => tf.losses.softmaxCrossEntropy(targets, tf.add(tf.matMul(inputs, weights), bias)), false, [weights, bias]);
 			tf.dispose([inputs, targets]);
 		}

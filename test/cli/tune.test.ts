@@ -67,7 +67,8 @@ void describe('tunelint tune', () => {
 		const unnamed = await tune({ batchSize: { values: [64] } });
 		assert.ok(unnamed.output.trials.every((trial) => !('embeddingSize' in trial.params)), 'not in the default space');
 		const invalid = await tune({ embeddingSize: { values: [-1] } });
-		assert.match(invalid.err, /tune\.space\.embeddingSize: \{"values":\[-1\]\} is not \{"values": \[whole numbers ≥ 0\]\}; using the default/);
+		assert.match(invalid.err, /tune\.space\.embeddingSize: \{"values":\[-1\]\} is not \{"values": \[whole numbers ≥ 0\]\}; not searched/);
+		assert.ok(invalid.output.trials.every((trial) => !('embeddingSize' in trial.params)), 'an unusable entry leaves the optional parameter out');
 	});
 
 	void it('refuses a bad --workers or --method with a usage error', async () => {

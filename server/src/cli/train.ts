@@ -29,7 +29,8 @@ Options:
                                  (the "training" section of .tunelintrc.json, saved by "tunelint tune --save",
                                  replaces these defaults for epochs, patience, batch size, lr, l2, dropout and
                                  embedding size)
-  --l2 X                         L2 penalty (default ${DEFAULT_RUN_CONFIG.l2})
+  --l2 X                         L2 penalty on the feature rows each batch uses (with --embedding-size, the
+                                 embedding table; the dense layer is not penalised) (default ${DEFAULT_RUN_CONFIG.l2})
   --dropout X                    input (context) feature dropout, 0 to <1 (default ${DEFAULT_RUN_CONFIG.dropout})
   --embedding-size N             0: a linear classifier over the features; N > 0: fastText's, an N-wide embedding
                                  and a dense layer (default ${DEFAULT_RUN_CONFIG.embeddingSize}; the free-text proxy always embeds, 0 = 32 wide)

@@ -114,27 +114,30 @@ export function configuredSpace(overrides: unknown, problems: string[]): Paramet
 		}
 	}
 	const searched = KNOWN_PARAMETERS.filter((parameter) => DEFAULT_TUNE_SPACE.includes(parameter) || overrides[parameter.name] !== undefined);
-	return searched.map((parameter) => {
+	return searched.flatMap((parameter) => {
 		const entry = overrides[parameter.name];
 		if (entry === undefined) {
-			return parameter;
+			return [parameter];
 		}
+		// An unusable entry keeps what the space would have without it: the default, or no search of an optional parameter.
+		const inDefaultSpace = DEFAULT_TUNE_SPACE.includes(parameter);
+		const fallback = inDefaultSpace ? { parameters: [parameter], text: 'using the default' } : { parameters: [], text: 'not searched' };
 		if (parameter.kind === 'choice') {
 			const values = isRecord(entry) ? (entry.values ?? parameter.values) : undefined;
 			const minimum = CHOICE_MINIMUM[parameter.name];
 			if (Array.isArray(values) && values.length > 0 && values.every((value) => Number.isInteger(value) && (value as number) >= minimum)) {
-				return { ...parameter, values: [...new Set(values as number[])] };
+				return [{ ...parameter, values: [...new Set(values as number[])] }];
 			}
-			problems.push(`tune.space.${parameter.name}: ${JSON.stringify(entry)} is not {"values": [whole numbers ≥ ${minimum}]}; using the default`);
-			return parameter;
+			problems.push(`tune.space.${parameter.name}: ${JSON.stringify(entry)} is not {"values": [whole numbers ≥ ${minimum}]}; ${fallback.text}`);
+			return fallback.parameters;
 		}
 		const rule = RANGE_RULES[parameter.name];
 		const { min, max } = isRecord(entry) ? entry : {};
 		if (typeof min === 'number' && typeof max === 'number' && rule.valid(min, max)) {
-			return { ...parameter, min, max };
+			return [{ ...parameter, min, max }];
 		}
-		problems.push(`tune.space.${parameter.name}: ${JSON.stringify(entry)} is not {"min": x, "max": y} with ${rule.text}; using the default`);
-		return parameter;
+		problems.push(`tune.space.${parameter.name}: ${JSON.stringify(entry)} is not {"min": x, "max": y} with ${rule.text}; ${fallback.text}`);
+		return fallback.parameters;
 	});
 }
 
