@@ -11,8 +11,12 @@
 // The claim under test is "best-so-far curves of grid, random and Bayes at equal budgets, over the seeds; Bayes reaches
 // random's final best in fewer trials on average". The target is read on those curves, the same way for every
 // method: the first trial k at which a method's mean best-so-far curve (the mean over the seeds of the best validation
-// loss after k trials) is at or below random search's mean final best (after the budget); random search's own curve
-// gets there only at its last improvement. Two per-seed counts are reported beside it, without a target:
+// loss after k trials) is at or below random search's mean final best (after the budget), against the trials random
+// search needs for that level: its budget, which is also where an independent random search's mean curve gets there in
+// expectation. The second random search below measures that in the same run, and the reference is the smaller of the
+// two. (Random search's own mean curve touches the level at its latest last improvement over the seeds, about 24 of 25
+// in expectation for any independent search: a selection, like the per-seed count below, so it is printed but not
+// used.) Two per-seed counts are reported beside it, without a target:
 // - per seed, the first trial at which a method's best-so-far is ≤ random search's final best of that seed. For
 //   random search itself that is the trial at which it found its final best, a selection, not a search: for any
 //   method that draws trials independently it is uniform over the budget (mean (25 + 1) / 2 = 13), however good or
@@ -135,6 +139,10 @@ const summary = Object.fromEntries(
 const settings = `${RECORDS} sst2_train records, ≤ ${EPOCHS} epochs, ${TRIALS} trials, seeds ${SEEDS[0]}–${SEEDS.at(-1)}`;
 const randomReaches = meanCurveReaches('random');
 const randomNeeded = summary.random.needed;
+// What random search needs for its mean final best: its budget, or less if the second random search's curve got there sooner.
+const secondDrawReaches = METHODS.includes('random2') ? meanCurveReaches('random2') : undefined;
+const randomNeeds = Math.min(TRIALS, secondDrawReaches ?? TRIALS);
+const secondDrawText = secondDrawReaches === undefined ? '' : `; a second random search's mean curve reaches it at trial ${secondDrawReaches > TRIALS ? `>${TRIALS}` : secondDrawReaches}`;
 for (const method of METHODS.filter((name) => name !== 'random')) {
 	const { final, needed: average, reached, limit } = summary[method];
 	const curveReaches = meanCurveReaches(method);
@@ -143,9 +151,9 @@ for (const method of METHODS.filter((name) => name !== 'random')) {
 		reportFigure({
 			measure: `${method}: first trial at which the mean best-so-far curve over the seeds reaches random search's mean final best ${randomFinal.toFixed(4)} (${settings}; ${curveReaches > TRIALS ? 'not' : 'reached'} within the budget)`,
 			value: curveReaches,
-			reference: `random search's mean curve reaches it at trial ${randomReaches} (its last improvement) in the same run`,
-			ratio: curveReaches / randomReaches,
-			...(method === 'bayes' ? { target: 'fewer trials than random search, on the mean best-so-far curves', met: curveReaches < randomReaches } : {}),
+			reference: `random search spent ${TRIALS} trials on it${secondDrawText}; random's own curve touches it at trial ${randomReaches}, its latest last improvement (same run)`,
+			ratio: curveReaches / randomNeeds,
+			...(method === 'bayes' ? { target: `fewer trials than random search needs (${randomNeeds}), on the mean best-so-far curves`, met: curveReaches < randomNeeds } : {}),
 		});
 	}
 	reportFigure({
