@@ -8,7 +8,7 @@ import { COMPARE_MODES, nearDuplicateOptions, type CompareMode } from '../core/d
 import { RuleOptions } from '../core/rule';
 import { TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { ConfigError, loadSettings } from './config';
-import { UsageError, type CliIo } from './io';
+import { UsageError, type CliIo, warnAboutConfig } from './io';
 
 export const DEDUP_USAGE = `Usage: tunelint dedup FILE --out FILE [options]
 
@@ -65,7 +65,7 @@ export async function runDedup(argv: string[], io: CliIo): Promise<number> {
 		throw new UsageError(`--compare must be one of ${COMPARE_MODES.join(', ')}, got "${values.compare}"`);
 	}
 	const { settings, problems } = await loadSettings(values.config, process.cwd());
-	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
+	warnAboutConfig(problems, io);
 	const nearOptions = nearDuplicateOptions(new RuleOptions(settings.ruleOptions['duplicate-near'] ?? {}));
 	if (values.threshold !== undefined) {
 		const threshold = Number(values.threshold);

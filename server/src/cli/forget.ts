@@ -6,7 +6,7 @@ import { DEFAULT_FORGET_OPTIONS, type ForgetReport, probeForgetting } from '../t
 import { seededRandom, shuffleInPlace } from '../training/random';
 import { loadSettings } from './config';
 import { joinLines, readDataset } from './datasetFile';
-import { type CliIo, UsageError, wholeNumberFlag } from './io';
+import { type CliIo, UsageError, warnAboutConfig, wholeNumberFlag } from './io';
 import { readText } from './stats';
 
 export const FORGET_USAGE = `Usage: tunelint forget --base BASE.jsonl --target NEW.jsonl [options]
@@ -78,8 +78,7 @@ export async function runForget(argv: string[], io: CliIo): Promise<number> {
 		replayShares: values.replay === undefined ? DEFAULT_FORGET_OPTIONS.replayShares : values.replay.split(',').map((share) => positive(share, '--replay', 0)),
 	};
 	const { settings, problems } = await loadSettings(values.config, process.cwd());
-	// An entry of the config file that cannot be used is ignored, so say so rather than silently use the default.
-	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
+	warnAboutConfig(problems, io);
 	const base = { file: values.base, text: await readText(values.base) };
 	const target = { file: values.target, text: await readText(values.target) };
 	let report: ForgetReport;

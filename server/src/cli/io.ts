@@ -4,6 +4,14 @@ export interface CliIo {
 	err(text: string): void;
 }
 
+/**
+ * Prints the config file's problems as warnings. An entry that cannot be used is ignored and its default kept, so the
+ * user is told rather than left to wonder why a setting had no effect.
+ */
+export function warnAboutConfig(problems: readonly string[], io: CliIo): void {
+	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
+}
+
 /** A mistake on the command line: the message is printed with the usage hint and the exit code is 2. */
 export class UsageError extends Error {}
 

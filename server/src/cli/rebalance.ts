@@ -3,7 +3,7 @@ import { collectLines } from '../core/balance/collect';
 import { planRebalance, rebalancedLines, type RebalanceStrategy } from '../core/balance/rebalance';
 import { siblingPath, TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { loadSettings } from './config';
-import { UsageError, type CliIo } from './io';
+import { UsageError, type CliIo, warnAboutConfig } from './io';
 import { readDataset, joinLines } from './datasetFile';
 
 export const REBALANCE_USAGE = `Usage: tunelint rebalance FILE [options]
@@ -50,8 +50,7 @@ export async function runRebalance(argv: string[], io: CliIo): Promise<number> {
 	const seed = integer(values.seed, '--seed');
 	const file = single(positionals);
 	const { settings, problems } = await loadSettings(values.config, process.cwd());
-	// An entry of the config file that cannot be used is ignored, so say so rather than silently use the default.
-	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
+	warnAboutConfig(problems, io);
 	const dataset = await readDataset(file);
 	const labelled = collectLines(dataset.lines, settings, values['group-axis']).filter((line) => line.label !== undefined);
 	if (labelled.length === 0) {

@@ -4,7 +4,7 @@ import { RED_TEAM_ATTACKS, redTeam, redTeamRecall, type RedTeamAttack } from '..
 import { siblingPath, TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { loadSettings } from './config';
 import { joinLines, readDataset } from './datasetFile';
-import { UsageError, type CliIo } from './io';
+import { UsageError, type CliIo, warnAboutConfig } from './io';
 import { integer, single } from './rebalance';
 
 export const REDTEAM_USAGE = `Usage: tunelint redteam FILE --attack ATTACK [options]
@@ -67,7 +67,7 @@ export async function runRedTeam(argv: string[], io: CliIo): Promise<number> {
 	const out = values.out ?? siblingPath(file, 'redteam');
 	const truth = values.truth ?? siblingPath(out, 'planted');
 	const { settings, problems } = await loadSettings(values.config, process.cwd());
-	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
+	warnAboutConfig(problems, io);
 	const dataset = await readDataset(file);
 	const result = redTeam(dataset.lines, settings, { attack, rate, target: values.target, seed });
 	if (result.planted.length === 0) {

@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { collectLines } from '../core/balance/collect';
-import { planSplit } from '../core/balance/split';
+import { planSplit, splitStratum } from '../core/balance/split';
 import { siblingPath, TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { loadSettings } from './config';
 import { joinLines, readDataset } from './datasetFile';
-import { UsageError, type CliIo } from './io';
+import { UsageError, type CliIo, warnAboutConfig } from './io';
 import { integer, single } from './rebalance';
 
 export const SPLIT_USAGE = `Usage: tunelint split FILE [options]
@@ -49,11 +49,10 @@ export async function runSplit(argv: string[], io: CliIo): Promise<number> {
 	const seed = integer(values.seed, '--seed');
 	const file = single(positionals);
 	const { settings, problems } = await loadSettings(values.config, process.cwd());
-	// An entry of the config file that cannot be used is ignored, so say so rather than silently use the default.
-	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
+	warnAboutConfig(problems, io);
 	const dataset = await readDataset(file);
 	const collected = collectLines(dataset.lines, settings, values['group-axis']);
-	const plan = planSplit(collected.map((line) => ({ line: line.line, stratum: `${line.label ?? ''}\u0000${line.group ?? ''}`, duplicateKey: line.duplicateKey })), share, seed);
+	const plan = planSplit(collected.map((line) => ({ line: line.line, stratum: splitStratum(line.label, line.group), duplicateKey: line.duplicateKey })), share, seed);
 	const trainFile = values['out-train'] ?? siblingPath(file, 'train');
 	const validFile = values['out-valid'] ?? siblingPath(file, 'valid');
 	try {
@@ -72,11 +71,10 @@ export async function runSplit(argv: string[], io: CliIo): Promise<number> {
 		}
 		throw error;
 	}
-	const strata = Object.fromEntries(Object.entries(plan.strata).map(([key, counts]) => [key.replace('\u0000', key.endsWith('\u0000') ? '' : ' / '), counts]));
 	if (values.format === 'json') {
-		io.out(JSON.stringify({ file, train: trainFile, validation: validFile, seed, share, trainRecords: plan.train.length, validationRecords: plan.validation.length, strata }, null, 2));
+		io.out(JSON.stringify({ file, train: trainFile, validation: validFile, seed, share, trainRecords: plan.train.length, validationRecords: plan.validation.length, strata: plan.strata }, null, 2));
 	} else {
-		io.out(`split: wrote ${trainFile} (${plan.train.length} lines) and ${validFile} (${plan.validation.length} lines)\n  per stratum: ${JSON.stringify(strata)}`);
+		io.out(`split: wrote ${trainFile} (${plan.train.length} lines) and ${validFile} (${plan.validation.length} lines)\n  per stratum: ${JSON.stringify(plan.strata)}`);
 	}
 	return 0;
 }

@@ -5,7 +5,7 @@ import { type DatasetProfile, profiledRecords, profileProblem, profileRecords } 
 import type { FieldMapping } from '../core/types';
 import { TargetExistsError, writeNewFile } from '../node/safeWrite';
 import { ConfigError, loadSettings } from './config';
-import { type CliIo, UsageError } from './io';
+import { type CliIo, UsageError, warnAboutConfig } from './io';
 
 export const STATS_USAGE = `Usage: tunelint stats FILE [--out stats.json] [options]
 
@@ -44,8 +44,7 @@ export async function runStats(argv: string[], io: CliIo): Promise<number> {
 	}
 	const file = positionals[0];
 	const { settings, problems } = await loadSettings(values.config, process.cwd());
-	// An entry of the config file that cannot be used is ignored, so say so rather than silently use the default.
-	problems.forEach((problem) => io.err(`tunelint: warning: ${problem}`));
+	warnAboutConfig(problems, io);
 	const { profile } = profileFile(await readText(file), file, settings.fields, io);
 	const snapshot = JSON.stringify(profile);
 	if (values.out === undefined) {

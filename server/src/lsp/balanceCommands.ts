@@ -2,7 +2,7 @@ import { URI, Utils } from 'vscode-uri';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { collectLines } from '../core/balance/collect';
 import { planRebalance, rebalancedLines, type RebalanceStrategy } from '../core/balance/rebalance';
-import { planSplit } from '../core/balance/split';
+import { planSplit, splitStratum } from '../core/balance/split';
 import { fairnessLexicon } from '../core/fairness/settings';
 import { splitLines, type Settings } from '../core';
 import { PLAN_REBALANCE_COMMAND, PLAN_SPLIT_COMMAND, type RebalancePreview, type SplitPreview } from '../protocol/balance';
@@ -57,8 +57,7 @@ export function planBalanceCommand(command: string, args: readonly unknown[], do
 			throw new ResponseError(LSPErrorCodes.RequestFailed, `The validation share must be between 0 and 1, got ${String(args[1])}.`);
 		}
 		const collected = collectLines(lines, settings, groupAxis);
-		const stratum = (label = '', group?: string): string => (group === undefined ? label : `${label} / ${group}`);
-		const plan = planSplit(collected.map((line) => ({ line: line.line, stratum: stratum(line.label, line.group), duplicateKey: line.duplicateKey })), share, Number(args[2] ?? 1));
+		const plan = planSplit(collected.map((line) => ({ line: line.line, stratum: splitStratum(line.label, line.group), duplicateKey: line.duplicateKey })), share, Number(args[2] ?? 1));
 		return {
 			groupAxes,
 			...(groupAxis === undefined ? {} : { groupAxis }),

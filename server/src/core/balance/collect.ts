@@ -1,7 +1,7 @@
 import { normalizeText } from '../dedup/normalize';
 import { matchGroups } from '../fairness/matcher';
 import { fairnessLexicon } from '../fairness/settings';
-import { detectRecordFormat } from '../formats';
+import { detectRecordFormat, majorityFormat } from '../formats';
 import { parseLine } from '../records';
 import { createLineInput } from '../rule';
 import type { DatasetFormat, Settings } from '../types';
@@ -43,7 +43,7 @@ export function collectLines(lines: readonly string[], settings: Settings, group
 		return { line, label, group, duplicateKey: content === undefined ? `raw:${text}` : `content:${normalizeText(content.text)}` };
 	});
 	const labelled = collected.filter((item) => item.label !== undefined);
-	const format = [...formats].sort((a, b) => b[1] - a[1])[0]?.[0];
+	const format = majorityFormat(formats);
 	if (isClassificationLike(format, new Set(labelled.map((item) => item.label)).size, labelled.length)) {
 		return collected;
 	}

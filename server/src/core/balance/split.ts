@@ -14,6 +14,11 @@ export interface SplitPlan {
 	strata: Record<string, { train: number; validation: number }>;
 }
 
+/** The stratum of a record: its label, or its label and demographic group (the name the split's report shows). */
+export function splitStratum(label = '', group?: string): string {
+	return group === undefined ? label : `${label} / ${group}`;
+}
+
 /**
  * A seeded, stratified train/validation split that is a partition of the input (every line exactly once, each side
  * in file order) and never puts exact duplicates on both sides: duplicates move together, as one unit, in the
