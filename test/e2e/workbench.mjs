@@ -298,12 +298,18 @@ export async function undoInActiveEditor(page) {
  */
 export async function waitForFileContent(path, predicate, timeoutMs = UI_TIMEOUT_MS, whileWaiting = async () => undefined) {
 	const deadline = Date.now() + timeoutMs;
+	// A save truncates the file before it writes it, so one read can see it empty: the content counts once two reads
+	// 100 ms apart agree and satisfy the predicate.
+	let settled;
 	let content = readFileSync(path);
-	while (!predicate(content)) {
+	while (settled === undefined || !settled.equals(content)) {
+		settled = predicate(content) ? content : undefined;
 		if (Date.now() > deadline) {
 			throw new Error(`${path} did not reach the expected content within ${timeoutMs} ms; it holds:\n${content}`);
 		}
-		await whileWaiting();
+		if (settled === undefined) {
+			await whileWaiting();
+		}
 		await delay(100);
 		content = readFileSync(path);
 	}
